@@ -1,0 +1,266 @@
+//! The command line. Doc comments on the clap types are the `--help` text.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::ir::DialectName;
+use crate::{Compilation, compile_file};
+
+/// modelc compiles Django-style models (models.toml) into SQL DDL for PostgreSQL,
+/// MySQL/MariaDB and SQLite.
+///
+/// Every command reads ./models.toml unless --models names another file. Problems are
+/// reported rustc-style with file, line and column; the exit code is 1 when there are
+/// errors, and nothing is written then.
+#[derive(Debug, Parser)]
+#[command(name = "modelc", version, propagate_version = true)]
+pub struct Cli {
+    /// The models file to read.
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        default_value = "models.toml"
+    )]
+    pub models: PathBuf,
+
+    /// When to color diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Color {
+    /// Color when stderr is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// A SQL dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Dialect {
+    /// PostgreSQL 12 or later.
+    Postgres,
+    /// MySQL 8.0.16+ and MariaDB 10.5+.
+    Mysql,
+    /// SQLite 3.35 or later.
+    Sqlite,
+}
+
+impl From<Dialect> for DialectName {
+    fn from(d: Dialect) -> Self {
+        match d {
+            Dialect::Postgres => DialectName::Postgres,
+            Dialect::Mysql => DialectName::MySql,
+            Dialect::Sqlite => DialectName::Sqlite,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the models and report every problem (like Django's `manage.py check`).
+    ///
+    /// Checks types and options, relations and their on_delete rules, reverse accessor
+    /// clashes, names and their length limits, Meta references and expressions, and what
+    /// each dialect in [project] dialects can express. Exit code 0 when there are no errors
+    /// (warnings are printed), 1 otherwise.
+    Check,
+
+    /// Print the DDL that creates the schema (CREATE TABLE, indexes, foreign keys).
+    ///
+    /// With --dialect, prints that dialect's SQL on stdout. With --out DIR, writes one file
+    /// per dialect (DIR/postgres.sql, DIR/mysql.sql, DIR/sqlite.sql) for the dialects given
+    /// with --dialect, or for every dialect of [project] dialects. Nothing is written when the
+    /// models have errors.
+    Sql {
+        /// The dialect to compile to (repeat it with --out for several).
+        #[arg(long, value_enum)]
+        dialect: Vec<Dialect>,
+
+        /// Write one <dialect>.sql file per dialect into this directory instead of stdout.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+
+    /// Create the schema in an empty database (no migration history).
+    ///
+    /// Compiles the models and runs the DDL against the database: DATABASE_URL, or --database,
+    /// or the embedded SQLite file db.sqlite3 (created on first use). Refuses a database that
+    /// already has any of the tables. On PostgreSQL and SQLite everything runs in one
+    /// transaction; MySQL commits DDL statement by statement.
+    Apply {
+        /// Database URL: postgres://..., mysql://... or sqlite://FILE.
+        #[arg(
+            long,
+            value_name = "URL",
+            env = "DATABASE_URL",
+            default_value = "sqlite://db.sqlite3"
+        )]
+        database: String,
+    },
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    run(cli)
+}
+
+fn use_color(c: Color) -> bool {
+    match c {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+    }
+}
+
+/// Compiles the models and prints diagnostics; `None` when there were errors.
+fn compile(models: &Path, color: bool) -> Option<Compilation> {
+    let c = compile_file(models);
+    if !c.diagnostics.is_empty() {
+        eprint!("{}", c.render_diagnostics(color));
+    }
+    c.is_ok().then_some(c)
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let color = use_color(cli.color);
+    match cli.command {
+        Command::Check => match compile(&cli.models, color) {
+            Some(c) => {
+                let schema = c.schema.as_ref().map_or(0, |s| s.models.len());
+                eprintln!("{}: {} models, no errors", cli.models.display(), schema);
+                ExitCode::SUCCESS
+            }
+            None => ExitCode::FAILURE,
+        },
+        Command::Sql { dialect, out } => {
+            let Some(c) = compile(&cli.models, color) else {
+                return ExitCode::FAILURE;
+            };
+            let Some(schema) = c.schema.as_ref() else {
+                return ExitCode::FAILURE;
+            };
+            let dialects: Vec<DialectName> = if dialect.is_empty() {
+                schema.project.dialects.clone()
+            } else {
+                dialect.into_iter().map(DialectName::from).collect()
+            };
+            if let Some(d) = dialects
+                .iter()
+                .find(|d| !schema.project.dialects.contains(d))
+            {
+                eprintln!(
+                    "error: {d} is not one of the dialects the models are checked for ([project] dialects = {:?})\n  = help: add \"{d}\" to [project] dialects so modelc can check what it can express",
+                    schema
+                        .project
+                        .dialects
+                        .iter()
+                        .map(|d| d.as_str())
+                        .collect::<Vec<_>>()
+                );
+                return ExitCode::FAILURE;
+            }
+            match out {
+                None => {
+                    let [only] = dialects.as_slice() else {
+                        eprintln!(
+                            "error: stdout takes one dialect\n  = help: pass --dialect postgres|mysql|sqlite, or --out DIR to write one file per dialect"
+                        );
+                        return ExitCode::FAILURE;
+                    };
+                    let sql = crate::ddl::schema_sql(schema, *only);
+                    let mut stdout = std::io::stdout().lock();
+                    if stdout
+                        .write_all(sql.as_bytes())
+                        .and_then(|_| stdout.flush())
+                        .is_err()
+                    {
+                        return ExitCode::FAILURE;
+                    }
+                    ExitCode::SUCCESS
+                }
+                Some(dir) => {
+                    let files: Vec<(PathBuf, String)> = dialects
+                        .iter()
+                        .map(|d| {
+                            (
+                                dir.join(format!("{d}.sql")),
+                                crate::ddl::schema_sql(schema, *d),
+                            )
+                        })
+                        .collect();
+                    match write_all_or_nothing(&dir, &files) {
+                        Ok(()) => {
+                            for (path, _) in &files {
+                                eprintln!("wrote {}", path.display());
+                            }
+                            ExitCode::SUCCESS
+                        }
+                        Err(e) => {
+                            eprintln!(
+                                "error: cannot write into `{}`: {e}\n  = help: check that the directory can be created and written",
+                                dir.display()
+                            );
+                            ExitCode::FAILURE
+                        }
+                    }
+                }
+            }
+        }
+        Command::Apply { database } => {
+            let Some(c) = compile(&cli.models, color) else {
+                return ExitCode::FAILURE;
+            };
+            let Some(schema) = c.schema.as_ref() else {
+                return ExitCode::FAILURE;
+            };
+            match crate::apply::apply_blocking(schema, &database) {
+                Ok(report) => {
+                    eprintln!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+/// Writes every file or none: each goes to a temporary file in `dir` first, and the
+/// temporary files are renamed into place only when all were written.
+pub fn write_all_or_nothing(dir: &Path, files: &[(PathBuf, String)]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut temps = Vec::new();
+    let result = (|| {
+        for (path, text) in files {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let tmp = dir.join(format!(".{name}.modelc-tmp-{}", std::process::id()));
+            temps.push(tmp.clone());
+            std::fs::write(&tmp, text)?;
+        }
+        for ((path, _), tmp) in files.iter().zip(&temps) {
+            std::fs::rename(tmp, path)?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for tmp in &temps {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+    result
+}

@@ -1,0 +1,145 @@
+//! DDL: typed statements planned from a validated schema, rendered per dialect.
+//!
+//! `plan` turns the IR into [`Statement`]s for one dialect (names, types, constraints); the
+//! [`SqlWriter`] renders them, quoting every identifier and escaping every literal through the
+//! [`Dialect`]. Each dialect module overrides only what differs from the defaults here, and
+//! what a dialect can and cannot do lives in its [`Capabilities`], which validation reads too.
+//! Compilation is pure: the same schema gives the same bytes.
+
+mod capabilities;
+pub mod mysql;
+pub mod order;
+mod plan;
+pub mod postgres;
+pub mod sqlite;
+mod statement;
+mod writer;
+
+pub use capabilities::{Capabilities, CommentSupport};
+pub use mysql::MySql;
+pub use plan::{column_type, plan};
+pub use postgres::Postgres;
+pub use sqlite::Sqlite;
+pub use statement::{
+    AddForeignKey, ColumnDef, ColumnDefault, CreateIndex, CreateTable, ForeignKeyRef, SqlType,
+    Statement, TableConstraint,
+};
+pub use writer::SqlWriter;
+
+use crate::ir::{DialectName, Expr, Func, Schema, Value};
+
+/// What differs between SQL dialects. Defaults follow PostgreSQL and the SQL standard;
+/// each dialect overrides what it does differently.
+pub trait Dialect: Sync {
+    fn name(&self) -> DialectName;
+
+    fn caps(&self) -> &'static Capabilities;
+
+    /// Appends `ident` quoted. Defaults to standard double quotes, doubled inside.
+    fn quote_ident(&self, out: &mut String, ident: &str) {
+        out.push('"');
+        for c in ident.chars() {
+            if c == '"' {
+                out.push('"');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    }
+
+    /// Appends `s` as a string literal. Defaults to the standard: single quotes, doubled
+    /// inside; every other character stands for itself.
+    fn quote_str(&self, out: &mut String, s: &str) {
+        out.push('\'');
+        for c in s.chars() {
+            if c == '\'' {
+                out.push('\'');
+            }
+            out.push(c);
+        }
+        out.push('\'');
+    }
+
+    /// The column type, as written in CREATE TABLE. `auto` marks an auto-increment key.
+    fn type_name(&self, ty: &SqlType, auto: bool) -> String;
+
+    /// Appends a literal of a column of type `ty` (a default value, a choice code).
+    fn literal(&self, out: &mut String, value: &Value, ty: &SqlType) {
+        writer::default_literal(self, out, value, ty);
+    }
+
+    /// Appends a boolean literal.
+    fn bool_literal(&self, out: &mut String, b: bool) {
+        out.push_str(if b { "TRUE" } else { "FALSE" });
+    }
+
+    /// The SQL name of a portable function.
+    fn func_name(&self, func: Func) -> &'static str {
+        match func {
+            Func::Length => "char_length",
+            _ => func.name(),
+        }
+    }
+
+    /// Text that follows the column definition of an auto-increment primary key
+    /// (PostgreSQL's identity, SQLite's AUTOINCREMENT). Empty by default.
+    fn auto_suffix(&self) -> &'static str {
+        ""
+    }
+
+    /// Table options after the closing parenthesis of CREATE TABLE.
+    fn table_options(&self, _w: &mut SqlWriter<'_>, _table: &CreateTable) {}
+
+    /// Appends a column default. Expressions other than bare literals are parenthesised,
+    /// which every dialect accepts.
+    fn column_default(&self, w: &mut SqlWriter<'_>, default: &ColumnDefault, ty: &SqlType) {
+        writer::default_column_default(w, default, ty);
+    }
+}
+
+static POSTGRES: Postgres = Postgres;
+static MYSQL: MySql = MySql;
+static SQLITE: Sqlite = Sqlite;
+
+/// The dialect implementation for `name`.
+pub fn dialect_for(name: DialectName) -> &'static dyn Dialect {
+    match name {
+        DialectName::Postgres => &POSTGRES,
+        DialectName::MySql => &MYSQL,
+        DialectName::Sqlite => &SQLITE,
+    }
+}
+
+/// Renders `statements` as one SQL script: each statement ends with `;` and a newline.
+pub fn render(statements: &[Statement], dialect: &dyn Dialect) -> String {
+    let mut w = SqlWriter::new(dialect);
+    for (i, s) in statements.iter().enumerate() {
+        if i > 0 && matches!(s, Statement::CreateTable(_)) {
+            w.push("\n");
+        }
+        w.statement(s);
+        w.push(";\n");
+        if matches!(s, Statement::CreateTable(_))
+            && !matches!(
+                statements.get(i + 1),
+                Some(Statement::CreateTable(_)) | None
+            )
+        {
+            w.push("\n");
+        }
+    }
+    w.finish()
+}
+
+/// DDL creating every managed table of a validated schema, for one dialect.
+pub fn schema_sql(schema: &Schema, dialect: DialectName) -> String {
+    let d = dialect_for(dialect);
+    render(&plan(schema, d), d)
+}
+
+/// Renders one expression (already resolved to column names) for `dialect`.
+pub fn expr_sql(expr: &Expr, dialect: &dyn Dialect) -> String {
+    let mut w = SqlWriter::new(dialect);
+    w.expr(expr);
+    w.finish()
+}

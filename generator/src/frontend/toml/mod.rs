@@ -1,0 +1,275 @@
+//! The models.toml frontend.
+//!
+//! Reads the TOML document with spans (`toml::de::DeTable`, keys in file order), then lowers
+//! `[project]` and each `[models.X]` into the IR, then folds abstract bases into the models
+//! that extend them, adds implicit primary keys and fills in table and column names.
+
+mod field;
+mod inherit;
+mod literal;
+mod meta;
+mod reader;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ir::{DialectName, FieldType, Name, Project, Schema};
+use crate::source::{FileId, SourceMap};
+
+pub(crate) use inherit::name_limit;
+use reader::Reader;
+pub(crate) use reader::did_you_mean;
+
+/// Largest models file read (bytes). Spans are 32-bit; far below that, anything this large
+/// is a mistake.
+pub const MAX_INPUT: usize = 256 * 1024 * 1024;
+
+const ROOT_KEYS: &[&str] = &["project", "models"];
+const PROJECT_KEYS: &[&str] = &["app", "dialects", "default_auto_field", "strict"];
+const MODEL_KEYS: &[&str] = &["fields", "meta", "extends"];
+
+/// Parses and lowers one models.toml file. Returns `None` when the file is not TOML or has
+/// no models; otherwise the schema, possibly with errors reported into `diags`.
+pub fn parse(sources: &SourceMap, file: FileId, diags: &mut Diagnostics) -> Option<Schema> {
+    let text = sources.text(file);
+    if text.len() > MAX_INPUT {
+        diags.push(
+            Diagnostic::error(format!(
+                "the models file is {} bytes; the limit is {} bytes",
+                text.len(),
+                MAX_INPUT
+            ))
+            .at(crate::source::Span::new(file, 0..0))
+            .label("file too large")
+            .help("split the models, or check that this is the right file"),
+        );
+        return None;
+    }
+    if text.trim().is_empty() {
+        diags.push(
+            Diagnostic::error("the models file is empty")
+                .at(crate::source::Span::new(file, 0..0))
+                .label("no models")
+                .help("declare a model, e.g.\n[models.Post.fields]\ntitle = { type = \"char\", max_length = 200 }"),
+        );
+        return None;
+    }
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim().replace('\n', "; ");
+            diags.push(
+                Diagnostic::error(format!("invalid TOML: {message}"))
+                    .at(crate::source::Span::new(file, span))
+                    .label(first_line(e.message()))
+                    .help("see https://toml.io for the TOML syntax"),
+            );
+        }
+        return None;
+    }
+    let mut reader = Reader {
+        file,
+        src: text,
+        diags,
+    };
+    let root = doc.get_ref();
+    for (key, _) in root.iter() {
+        if !ROOT_KEYS.contains(&key.get_ref().as_ref()) {
+            reader.unknown_key(key, "top-level table", ROOT_KEYS);
+        }
+    }
+    let project = match root.get("project") {
+        Some(v) => reader.project(v),
+        None => Project::default(),
+    };
+    let Some(models_value) = root.get("models") else {
+        reader.push(
+            Diagnostic::error("the models file declares no models")
+                .at(crate::source::Span::new(file, 0..0))
+                .label("no [models] table")
+                .help("declare a model, e.g.\n[models.Post.fields]\ntitle = { type = \"char\", max_length = 200 }"),
+        );
+        return None;
+    };
+    let models_table = reader.table(models_value, "`models`")?;
+    let mut raw_models = Vec::new();
+    for (key, v) in models_table.iter() {
+        let name = Name::new(key.get_ref().as_ref(), reader.kspan(key));
+        if let Some(m) = reader.model(name, v) {
+            raw_models.push(m);
+        }
+    }
+    if raw_models.is_empty() && !reader.diags.has_errors() {
+        reader.push(
+            Diagnostic::error("the models file declares no models")
+                .at(reader.vspan(models_value))
+                .label("empty")
+                .help("declare a model, e.g.\n[models.Post.fields]\ntitle = { type = \"char\", max_length = 200 }"),
+        );
+        return None;
+    }
+    Some(inherit::build(project, raw_models, reader.diags))
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").trim().to_string()
+}
+
+impl Reader<'_> {
+    fn project(&mut self, v: &reader::Value<'_>) -> Project {
+        let mut project = Project::default();
+        let Some(table) = self.table(v, "`[project]`") else {
+            return project;
+        };
+        for (key, v) in table.iter() {
+            let k: &str = key.get_ref().as_ref();
+            let what = format!("`{k}` in [project]");
+            match k {
+                "app" => {
+                    if let Some(s) = self.string(v, &what) {
+                        let inner = self.inner_span(v, s);
+                        project.app = Some(Name::new(s, inner(0..s.len())));
+                    }
+                }
+                "strict" => {
+                    project.strict = self.boolean(v, &what, k).unwrap_or(false);
+                    project.strict_span = Some(self.vspan(v));
+                }
+                "default_auto_field" => {
+                    if let Some(s) = self.string(v, &what) {
+                        let short = s.rsplit('.').next().unwrap_or(s);
+                        match FieldType::parse(short) {
+                            Some(t) if t.is_auto() => project.default_auto_field = t,
+                            _ => self.push(
+                                Diagnostic::error(format!("`{s}` is not an auto field type"))
+                                    .at(self.vspan(v))
+                                    .label("expected auto, big_auto or small_auto")
+                                    .help("write default_auto_field = \"big_auto\" (or \"auto\", \"small_auto\")"),
+                            ),
+                        }
+                    }
+                }
+                "dialects" => {
+                    project.dialects_span = Some(self.vspan(v));
+                    let Some(items) = self.array(v, &what) else {
+                        continue;
+                    };
+                    let mut dialects = Vec::new();
+                    for item in items.iter() {
+                        let Some(s) = self.string(item, "a dialect") else {
+                            continue;
+                        };
+                        match DialectName::parse(s) {
+                            Some(d) if dialects.contains(&d) => self.push(
+                                Diagnostic::error(format!("dialect `{s}` is listed twice"))
+                                    .at(self.vspan(item))
+                                    .label("listed twice")
+                                    .help("remove one"),
+                            ),
+                            Some(d) => dialects.push(d),
+                            None => {
+                                let names = ["postgres", "mysql", "sqlite"];
+                                let mut d = Diagnostic::error(format!("unknown dialect `{s}`"))
+                                    .at(self.vspan(item))
+                                    .label("unknown dialect");
+                                d = match reader::did_you_mean(s, names) {
+                                    Some(best) => d.help(format!("did you mean `{best}`?")),
+                                    None => d.help("the dialects are postgres, mysql and sqlite"),
+                                };
+                                self.push(d);
+                            }
+                        }
+                    }
+                    if items.is_empty() {
+                        self.push(
+                            Diagnostic::error("`dialects` is empty")
+                                .at(self.vspan(v))
+                                .label("no dialects")
+                                .help("list at least one of \"postgres\", \"mysql\", \"sqlite\", or remove the key for all three"),
+                        );
+                    }
+                    if !dialects.is_empty() {
+                        dialects.sort();
+                        project.dialects = dialects;
+                    }
+                }
+                _ => self.unknown_key(key, "project option", PROJECT_KEYS),
+            }
+        }
+        project
+    }
+
+    fn model(&mut self, name: Name, v: &reader::Value<'_>) -> Option<inherit::RawModel> {
+        let DeValue::Table(table) = v.get_ref() else {
+            self.mismatch(
+                v,
+                "a table",
+                &format!("model `{}`", name.text),
+                Some(format!(
+                    "declare fields under [models.{}.fields]",
+                    name.text
+                )),
+            );
+            return None;
+        };
+        let mut raw = inherit::RawModel {
+            name,
+            extends: None,
+            fields: Vec::new(),
+            meta: meta::RawMeta::default(),
+            fields_span: None,
+        };
+        let model = raw.name.text.clone();
+        for (key, v) in table.iter() {
+            let k: &str = key.get_ref().as_ref();
+            match k {
+                "fields" => {
+                    raw.fields_span = Some(self.kspan(key));
+                    let Some(fields) = self.table(v, &format!("the fields of `{model}`")) else {
+                        continue;
+                    };
+                    for (fkey, fv) in fields.iter() {
+                        let fname = Name::new(fkey.get_ref().as_ref(), self.kspan(fkey));
+                        let field = self.field(&model, fname, fv);
+                        raw.fields.push(field);
+                    }
+                }
+                "meta" => {
+                    if let Some(t) = self.table(v, &format!("the meta of `{model}`")) {
+                        raw.meta = self.meta(&model, t);
+                    }
+                }
+                "extends" => {
+                    if let Some(s) = self.string(v, &format!("`extends` of `{model}`")) {
+                        let inner = self.inner_span(v, s);
+                        raw.extends = Some(Name::new(s, inner(0..s.len())));
+                    }
+                }
+                _ => {
+                    let mut d = Diagnostic::error(format!("unknown key `{k}` in model `{model}`"))
+                        .at(self.kspan(key))
+                        .label("unknown key");
+                    d = if FieldType::parse(k).is_none()
+                        && matches!(v.get_ref(), DeValue::Table(t) if t.contains_key("type"))
+                    {
+                        d.help(format!(
+                            "fields go under [models.{model}.fields]: move `{k}` there"
+                        ))
+                    } else if meta::META_KEYS.contains(&k) {
+                        d.help(format!(
+                            "`{k}` is a meta option: write it under [models.{model}.meta]"
+                        ))
+                    } else {
+                        match reader::did_you_mean(k, MODEL_KEYS.iter().copied()) {
+                            Some(best) => d.help(format!("did you mean `{best}`?")),
+                            None => d.help("a model has `fields`, `meta` and `extends`"),
+                        }
+                    };
+                    self.push(d);
+                }
+            }
+        }
+        Some(raw)
+    }
+}

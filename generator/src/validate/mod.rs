@@ -1,0 +1,48 @@
+//! Validation: the checks a Django user knows from `manage.py check`, and more.
+//!
+//! Runs in passes over the lowered schema: resolve relations, then check fields, relations,
+//! names, Meta and what each configured dialect can express, and last (on a schema without
+//! errors) that the names of every planned table, index and constraint are unique. Each pass
+//! reports every problem it finds and none panics. A schema with errors never reaches a
+//! backend.
+
+mod dialects;
+mod fields;
+mod meta;
+mod names;
+mod relations;
+
+use crate::diagnostics::Diagnostics;
+use crate::ir::{Model, ModelKind, Schema};
+
+/// Validates `schema`, resolving its relations in place. Returns true if it has no errors
+/// (warnings allowed).
+pub fn validate(schema: &mut Schema, diags: &mut Diagnostics) -> bool {
+    relations::resolve(schema, diags);
+    fields::check(schema, diags);
+    relations::check(schema, diags);
+    names::check(schema, diags);
+    meta::check(schema, diags);
+    dialects::check(schema, diags);
+    if !diags.has_errors() {
+        names::check_objects(schema, diags);
+    }
+    !diags.has_errors()
+}
+
+/// Models whose own declarations are checked (proxies repeat their model's fields).
+fn checked_models(schema: &Schema) -> impl Iterator<Item = &Model> {
+    schema
+        .models
+        .iter()
+        .filter(|m| m.kind == ModelKind::Concrete)
+}
+
+/// Whether `s` is an identifier: a letter or `_`, then letters, digits and `_`.
+pub(crate) fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c == '_' || c.is_alphabetic() => chars.all(|c| c == '_' || c.is_alphanumeric()),
+        _ => false,
+    }
+}

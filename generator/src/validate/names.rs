@@ -1,0 +1,256 @@
+//! Names: model, field and app names are identifiers; table, column, index and constraint
+//! names are valid SQL names within every configured dialect's length limit; no two fields
+//! share a column and no two models a table; and every planned schema object has its own name.
+
+use std::collections::HashMap;
+
+use crate::ddl::{self, Dialect};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ir::{DialectName, FieldOrigin, Schema};
+use crate::source::Span;
+
+use super::{checked_models, is_identifier};
+
+/// Names Rust cannot use even as raw identifiers.
+const RUST_FORBIDDEN: [&str; 5] = ["self", "Self", "super", "crate", "_"];
+
+pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
+    let dialects: Vec<&dyn Dialect> = schema
+        .project
+        .dialects
+        .iter()
+        .map(|d| ddl::dialect_for(*d))
+        .collect();
+    if let Some(app) = &schema.project.app {
+        if !is_identifier(&app.text) || !app.text.is_ascii() {
+            diags.push(
+                Diagnostic::error(format!("app label `{}` is not an identifier", app.text))
+                    .at(app.span)
+                    .label("not an identifier")
+                    .help("use lowercase letters, digits and `_`, e.g. app = \"store\""),
+            );
+        }
+    }
+    let mut tables: HashMap<String, (String, Span)> = HashMap::new();
+    for model in schema.models.iter().chain(schema.abstracts.iter()) {
+        if !is_identifier(&model.name.text)
+            || !model.name.text.is_ascii()
+            || RUST_FORBIDDEN.contains(&model.name.text.as_str())
+        {
+            diags.push(
+                Diagnostic::error(format!("model name `{}` is not a valid name", model.name))
+                    .at(model.name.span)
+                    .label("not an identifier")
+                    .help("use a CamelCase name of ASCII letters and digits, e.g. `OrderLine`"),
+            );
+        }
+    }
+    for model in checked_models(schema) {
+        if model.meta.managed {
+            sql_name(
+                &dialects,
+                &model.db_table,
+                model.db_table_span,
+                "table name",
+                diags,
+            );
+            let key = model.db_table.to_lowercase();
+            if let Some((other, span)) = tables.get(&key) {
+                diags.push(
+                    Diagnostic::error(format!("`{}` and `{other}` both use table `{}`", model.name, model.db_table))
+                        .at(model.db_table_span)
+                        .label("table already used")
+                        .related(*span, "first used here")
+                        .help("set a different db_table in the meta of one of them (table names are compared case-insensitively, as MySQL on macOS and Windows does)"),
+                );
+            } else {
+                tables.insert(key, (model.name.text.clone(), model.db_table_span));
+            }
+        }
+        let mut columns: HashMap<&str, &crate::ir::Field> = HashMap::new();
+        for field in &model.fields {
+            if field.origin == FieldOrigin::Implicit {
+                continue;
+            }
+            let name = &field.name.text;
+            let bad = if name.is_empty() {
+                Some("the name is empty")
+            } else if !is_identifier(name) || !name.is_ascii() {
+                Some("not an identifier")
+            } else if name.ends_with('_') {
+                Some("ends with `_` (Django's fields.E001)")
+            } else if name.contains("__") {
+                Some("contains `__`, Django's lookup separator (fields.E002)")
+            } else if name == "pk" {
+                Some("`pk` is reserved for the primary key (fields.E003)")
+            } else if RUST_FORBIDDEN.contains(&name.as_str()) {
+                Some("not usable as a Rust field name")
+            } else {
+                None
+            };
+            if let Some(bad) = bad {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "field name `{name}` of `{}` is not valid: {bad}",
+                        model.name
+                    ))
+                    .at(field.name.span)
+                    .label("invalid field name")
+                    .help("use lowercase ASCII letters, digits and single `_`, e.g. `first_name`"),
+                );
+                continue;
+            }
+            if !field.has_column() {
+                continue;
+            }
+            let column_span = if field.has(crate::ir::Opt::DbColumn) {
+                field.span_of(crate::ir::Opt::DbColumn)
+            } else {
+                field.name.span
+            };
+            sql_name(&dialects, &field.column, column_span, "column name", diags);
+            if let Some(other) = columns.get(field.column.as_str()) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "fields `{}` and `{}` of `{}` both map to column `{}`",
+                        other.name, field.name, model.name, field.column
+                    ))
+                    .at(column_span)
+                    .label(format!("column `{}`", field.column))
+                    .related(other.name.span, "first field with this column")
+                    .help("rename one field, or set db_column on one of them")
+                    .note("Django's models.E007"),
+                );
+            } else {
+                columns.insert(&field.column, field);
+            }
+        }
+        for index in &model.meta.indexes {
+            if let Some(n) = &index.name {
+                sql_name(&dialects, &n.text, n.span, "index name", diags);
+            }
+        }
+        for c in &model.meta.constraints {
+            if let Some(n) = c.name() {
+                sql_name(&dialects, &n.text, n.span, "constraint name", diags);
+            }
+        }
+    }
+}
+
+/// A name used in SQL: not empty, no control or quote characters, within every dialect's limit.
+fn sql_name(
+    dialects: &[&dyn Dialect],
+    name: &str,
+    span: Span,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
+    if name.is_empty() {
+        diags.push(
+            Diagnostic::error(format!("the {what} is empty"))
+                .at(span)
+                .label("empty name")
+                .help("write a name"),
+        );
+        return;
+    }
+    let bad = name
+        .chars()
+        .find(|&c| !(c == '_' || c == '$' || c.is_alphanumeric()));
+    if let Some(c) = bad {
+        diags.push(
+            Diagnostic::error(format!(
+                "the {what} `{}` contains {}",
+                name.escape_debug(),
+                describe_char(c)
+            ))
+            .at(span)
+            .label("not allowed in a name")
+            .help("use letters, digits, `_` and `$`"),
+        );
+        return;
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit() || c == '$') {
+        diags.push(
+            Diagnostic::error(format!(
+                "the {what} `{name}` starts with `{}`",
+                name.chars().next().unwrap_or('?')
+            ))
+            .at(span)
+            .label("must start with a letter or `_`")
+            .help("put a letter or `_` first"),
+        );
+        return;
+    }
+    for d in dialects {
+        let caps = d.caps();
+        let Some(max) = caps.max_identifier_len else {
+            continue;
+        };
+        let (len, unit) = if caps.identifier_len_in_bytes {
+            (name.len(), "bytes")
+        } else {
+            (name.chars().count(), "characters")
+        };
+        if len > max {
+            let dialect = match d.name() {
+                DialectName::Postgres => "PostgreSQL",
+                DialectName::MySql => "MySQL",
+                DialectName::Sqlite => "SQLite",
+            };
+            diags.push(
+                Diagnostic::error(format!(
+                    "the {what} `{name}` is {len} {unit} long; {dialect} allows {max}"
+                ))
+                .at(span)
+                .label(format!("too long for {dialect}"))
+                .help(format!("use a name of at most {max} {unit}")),
+            );
+        }
+    }
+}
+
+fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".into(),
+        '\0' => "a NUL character".into(),
+        c if c.is_control() => format!("the control character U+{:04X}", c as u32),
+        c => format!("`{c}`"),
+    }
+}
+
+/// Plans the DDL of every configured dialect and checks that no two tables, indexes or
+/// constraints share a name (PostgreSQL and SQLite index names are schema-wide, MySQL
+/// constraint names database-wide).
+pub(super) fn check_objects(schema: &Schema, diags: &mut Diagnostics) {
+    for &dialect in &schema.project.dialects {
+        if diags.has_errors() {
+            // Reported for one dialect is enough: the names are the same in each.
+            return;
+        }
+        let d = ddl::dialect_for(dialect);
+        let statements = ddl::plan(schema, d);
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        for s in &statements {
+            for (name, span) in s.created_names() {
+                let key = name.to_lowercase();
+                if let Some(first) = seen.get(&key) {
+                    if *first != span {
+                        diags.push(
+                            Diagnostic::error(format!(
+                                "two schema objects are named `{name}` in {dialect}"
+                            ))
+                            .at(span)
+                            .label("name already used")
+                            .related(*first, "first used here")
+                            .help("give one of them another name"),
+                        );
+                    }
+                } else {
+                    seen.insert(key, span);
+                }
+            }
+        }
+    }
+}
