@@ -1,0 +1,1 @@
+//! Catalog reading (see the crate docs).

@@ -1,0 +1,1 @@
+//! Database connections (see the crate docs).

@@ -1,0 +1,1 @@
+//! Synthetic models files (see the crate docs).
