@@ -3,6 +3,8 @@
 //! These live with the binary's crate because cargo gives a binary's path
 //! (`CARGO_BIN_EXE_modelc`) only to its own package's tests.
 
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

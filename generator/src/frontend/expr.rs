@@ -12,6 +12,11 @@ use crate::source::Span;
 /// How deep parentheses and operators may nest.
 const MAX_DEPTH: usize = 64;
 
+const COMMENT_HELP: &str =
+    "remove the comment; a TOML comment (`# ...`) after the value can hold the note";
+const DEPTH_HELP: &str =
+    "simplify the expression: drop redundant parentheses, or split it into several checks";
+
 /// A problem in an expression, at a byte range of its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExprError {
@@ -111,10 +116,10 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, ExprError> {
             }
             b'"' | b'`' => {
                 let Some(end) = text[i + 1..].find(c as char) else {
-                    return Err(ExprError::new(
-                        "unterminated quoted name",
-                        start..text.len(),
-                    ));
+                    return Err(
+                        ExprError::new("unterminated quoted name", start..text.len())
+                            .help("close the name with the quote it opens with"),
+                    );
                 };
                 let name = &text[i + 1..i + 1 + end];
                 i += end + 2;
@@ -177,7 +182,8 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, ExprError> {
                         return Err(ExprError::new(
                             "comments are not allowed in expressions",
                             i..i + 2,
-                        ));
+                        )
+                        .help(COMMENT_HELP));
                     }
                     _ => None,
                 };
@@ -242,6 +248,10 @@ pub fn parse(text: &str, span_of: &dyn Fn(Range<usize>) -> Span) -> Result<Expr,
     };
     let e = p.expr(0)?;
     let (tok, range) = p.peek();
+    if *tok == Tok::RParen {
+        return Err(ExprError::new("unbalanced `)`", range.clone())
+            .help("remove it, or add the `(` it closes"));
+    }
     if *tok != Tok::Eof {
         return Err(ExprError::new(
             format!(
@@ -317,7 +327,8 @@ impl Parser<'_> {
             return Err(ExprError::new(
                 format!("the expression nests deeper than {MAX_DEPTH} levels"),
                 range,
-            ));
+            )
+            .help(DEPTH_HELP));
         }
         let result = self.expr_inner(min_prec);
         self.depth -= 1;
@@ -499,6 +510,10 @@ impl Parser<'_> {
             Tok::Op("+") => self.expr_ranged(7),
             Tok::LParen => {
                 let (e, _) = self.expr_ranged(0)?;
+                if self.peek().0 == Tok::Eof {
+                    return Err(ExprError::new("unclosed `(`", range)
+                        .help("add the `)` that closes it, or remove it"));
+                }
                 let close = self.expect(Tok::RParen, "`)`")?;
                 Ok((e, range.start..close.end))
             }
@@ -530,8 +545,19 @@ impl Parser<'_> {
                 if *self.peek_at(0) == Tok::LParen {
                     let Some(func) = Func::parse(&s) else {
                         let known: Vec<&str> = Func::NAMES.iter().map(|(n, _)| *n).collect();
-                        return Err(ExprError::new(format!("unknown function `{s}`"), range)
-                            .help(format!("the portable functions are {}, now; for anything else give per-dialect text: {{ default = \"...\", sqlite = \"...\" }}", known.join(", "))));
+                        let help = match crate::frontend::toml::did_you_mean(
+                            &s,
+                            known.iter().copied(),
+                        ) {
+                            Some(best) => format!("did you mean `{best}`?"),
+                            None => format!(
+                                "the portable functions are {}, now; for anything else give per-dialect text: {{ default = \"...\", sqlite = \"...\" }}",
+                                known.join(", ")
+                            ),
+                        };
+                        return Err(
+                            ExprError::new(format!("unknown function `{s}`"), range).help(help)
+                        );
                     };
                     self.bump();
                     let mut args = Vec::new();
@@ -587,6 +613,17 @@ impl Parser<'_> {
                 }
                 Ok((self.node(ExprKind::Column(s), range.clone()), range))
             }
+            Tok::Eof if self.pos > 0 => {
+                let (prev, prev_range) = &self.toks[self.pos - 1];
+                let prev = describe(prev);
+                Err(ExprError::new(
+                    format!("expected a value after {prev}, found the end of the expression"),
+                    prev_range.clone(),
+                )
+                .help(format!(
+                    "complete the expression after {prev}, or remove {prev}"
+                )))
+            }
             other => Err(ExprError::new(
                 format!("expected a value, found {}", describe(&other)),
                 range,
@@ -615,7 +652,8 @@ pub fn check_raw(text: &str, dialect: Option<DialectName>) -> Result<(), ExprErr
                 i += 1;
                 loop {
                     if i >= bytes.len() {
-                        return Err(ExprError::new("unterminated quote", start..text.len()));
+                        return Err(ExprError::new("unterminated quote", start..text.len())
+                            .help("close the quote; write it twice to put it inside"));
                     }
                     if backslash && c == b'\'' && bytes[i] == b'\\' {
                         i += 2;
@@ -638,13 +676,15 @@ pub fn check_raw(text: &str, dialect: Option<DialectName>) -> Result<(), ExprErr
                     return Err(ExprError::new(
                         format!("the expression nests deeper than {MAX_DEPTH} levels"),
                         i..i + 1,
-                    ));
+                    )
+                    .help(DEPTH_HELP));
                 }
                 i += 1;
             }
             b')' => {
                 if depth.pop().is_none() {
-                    return Err(ExprError::new("unbalanced `)`", i..i + 1));
+                    return Err(ExprError::new("unbalanced `)`", i..i + 1)
+                        .help("remove it, or add the `(` it closes"));
                 }
                 i += 1;
             }
@@ -655,29 +695,31 @@ pub fn check_raw(text: &str, dialect: Option<DialectName>) -> Result<(), ExprErr
                 );
             }
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                return Err(ExprError::new(
-                    "comments are not allowed in expressions",
-                    i..i + 2,
-                ));
+                return Err(
+                    ExprError::new("comments are not allowed in expressions", i..i + 2)
+                        .help(COMMENT_HELP),
+                );
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                return Err(ExprError::new(
-                    "comments are not allowed in expressions",
-                    i..i + 2,
-                ));
+                return Err(
+                    ExprError::new("comments are not allowed in expressions", i..i + 2)
+                        .help(COMMENT_HELP),
+                );
             }
             b'#' if dialect == Some(DialectName::MySql) || dialect.is_none() => {
                 return Err(ExprError::new(
                     "`#` starts a comment in MySQL and is not allowed here",
                     i..i + 1,
-                ));
+                )
+                .help(COMMENT_HELP));
             }
             0 => return Err(ExprError::new("NUL characters are not allowed", i..i + 1)),
             _ => i += 1,
         }
     }
     if let Some(open) = depth.pop() {
-        return Err(ExprError::new("unclosed `(`", open..open + 1));
+        return Err(ExprError::new("unclosed `(`", open..open + 1)
+            .help("add the `)` that closes it, or remove it"));
     }
     Ok(())
 }

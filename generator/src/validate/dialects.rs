@@ -177,7 +177,16 @@ fn check_type(
     }
     let indexed = field.is_unique() || field.wants_index();
     if indexed {
-        index_width(schema, d, model, &[field], field.decl_span, diags);
+        // Point at the option that asks for the index, if one was written.
+        let span = [
+            (Opt::PrimaryKey, field.primary_key),
+            (Opt::Unique, field.unique),
+            (Opt::DbIndex, field.db_index == Some(true)),
+        ]
+        .into_iter()
+        .find(|&(o, set)| set && field.has(o))
+        .map_or(field.decl_span, |(o, _)| field.span_of(o));
+        index_width(schema, d, model, &[field], span, diags);
     }
 }
 
@@ -215,7 +224,7 @@ fn index_width(
         if bytes > u64::from(max) {
             diags.push(
                 Diagnostic::error(format!(
-                    "an index on `{}`({}) is {bytes} bytes wide; {title} allows {max}",
+                    "the index key of `{}` ({}) is {bytes} bytes wide; {title} allows {max}",
                     model.name,
                     fields.iter().map(|f| f.name.text.as_str()).collect::<Vec<_>>().join(", ")
                 ))

@@ -1,7 +1,7 @@
 //! Field options: what each type needs, what options exclude each other, and defaults and
 //! choices that fit the field (Django's fields.E0xx–E1xx and more).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{ExprKind, Field, FieldType, Model, Opt, Schema, SqlExprKind, Value};
@@ -36,7 +36,8 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
 fn check_field(schema: &Schema, model: &Model, field: &Field, diags: &mut Diagnostics) {
     let what = format!("`{}.{}`", model.name, field.name);
     let ty = field.ty;
-    if ty == FieldType::Char && field.max_length.is_none() {
+    // An option written with a bad value was reported where it was read.
+    if ty == FieldType::Char && !field.has(Opt::MaxLength) {
         diags.push(
             Diagnostic::error(format!("char field {what} has no max_length"))
                 .at(field.span_of(Opt::Type))
@@ -47,8 +48,8 @@ fn check_field(schema: &Schema, model: &Model, field: &Field, diags: &mut Diagno
     }
     if ty == FieldType::Decimal {
         match (field.max_digits, field.decimal_places) {
-            (None, _) | (_, None) => {
-                let missing: Vec<&str> = [("max_digits", field.max_digits.is_none()), ("decimal_places", field.decimal_places.is_none())]
+            (None, _) | (_, None) if !field.has(Opt::MaxDigits) || !field.has(Opt::DecimalPlaces) => {
+                let missing: Vec<&str> = [("max_digits", !field.has(Opt::MaxDigits)), ("decimal_places", !field.has(Opt::DecimalPlaces))]
                     .iter()
                     .filter(|(_, m)| *m)
                     .map(|(n, _)| *n)
@@ -186,19 +187,27 @@ fn check_field(schema: &Schema, model: &Model, field: &Field, diags: &mut Diagno
         }
     }
     if let Some(choices) = &field.choices {
-        let mut seen = HashSet::new();
+        let mut seen = HashMap::new();
         for c in &choices.items {
             let key = c.value.to_string();
-            if !seen.insert(key.clone()) {
+            if let Some(first) = seen.get(&key) {
                 diags.push(
                     Diagnostic::error(format!("choice {key} of {what} is listed twice"))
                         .at(c.span)
                         .label("duplicate choice")
+                        .related(*first, "first listed here")
                         .help("remove one"),
                 );
                 continue;
             }
-            check_value(field, &c.value, &format!("choice of {what}"), c.span, diags);
+            seen.insert(key.clone(), c.span);
+            check_value(
+                field,
+                &c.value,
+                &format!("choice {key} of {what}"),
+                c.span,
+                diags,
+            );
             if let Some(name) = &c.name {
                 if !is_identifier(name) || name.chars().next().is_some_and(|ch| ch.is_ascii_digit())
                 {
@@ -300,11 +309,11 @@ fn check_value(
                 if i128::from(*n) < min || i128::from(*n) > max {
                     diags.push(
                         Diagnostic::error(format!(
-                            "{what} {n} is out of range for a {} field ({min} to {max})",
+                            "{what} is out of range for {} fields ({min} to {max})",
                             field.ty.as_str()
                         ))
                         .at(span)
-                        .label("out of range")
+                        .label(format!("{n} is out of range"))
                         .help("use a value in range, or a wider integer type"),
                     );
                 }

@@ -73,9 +73,16 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
                 continue;
             }
             let name = &field.name.text;
-            let bad = if name.is_empty() {
-                Some("the name is empty")
-            } else if !is_identifier(name) || !name.is_ascii() {
+            if name.is_empty() {
+                diags.push(
+                    Diagnostic::error(format!("a field of `{}` has an empty name", model.name))
+                        .at(field.name.span)
+                        .label("empty field name")
+                        .help("name the field with lowercase ASCII letters, digits and single `_`, e.g. `first_name`"),
+                );
+                continue;
+            }
+            let bad = if !is_identifier(name) || !name.is_ascii() {
                 Some("not an identifier")
             } else if name.ends_with('_') {
                 Some("ends with `_` (Django's fields.E001)")
@@ -214,6 +221,9 @@ fn sql_name(
 fn describe_char(c: char) -> String {
     match c {
         ' ' => "a space".into(),
+        '`' => "a backtick".into(),
+        '"' => "a double quote".into(),
+        '\'' => "a single quote".into(),
         '\0' => "a NUL character".into(),
         c if c.is_control() => format!("the control character U+{:04X}", c as u32),
         c => format!("`{c}`"),

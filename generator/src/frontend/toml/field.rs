@@ -133,9 +133,17 @@ impl Reader<'_> {
             return field;
         };
         let ty = match table.get("type") {
-            Some(t) => match self.string(t, &format!("`type` of {what_field}")) {
-                Some(s) => self.field_type(s, t, &what_field),
-                None => FieldType::Error,
+            Some(t) => match t.get_ref() {
+                DeValue::String(s) => self.field_type(s, t, &what_field),
+                _ => {
+                    self.mismatch(
+                        t,
+                        "a string",
+                        &format!("`type` of {what_field}"),
+                        Some("name the type in quotes, e.g. type = \"char\"".into()),
+                    );
+                    FieldType::Error
+                }
             },
             None => {
                 self.push(
@@ -197,6 +205,13 @@ impl Reader<'_> {
             let Some(&(_, opt)) = FIELD_OPTIONS.iter().find(|(name, _)| *name == k) else {
                 let names: Vec<&str> = FIELD_OPTIONS.iter().map(|(n, _)| *n).collect();
                 self.unknown_key(key, "field option", &names);
+                // A likely misspelling counts as the option written (and reported), so that
+                // `max_lenght = 255` is not also reported as a char field without max_length.
+                if let Some(&(_, meant)) = did_you_mean(k, names.iter().copied())
+                    .and_then(|best| FIELD_OPTIONS.iter().find(|(name, _)| *name == best))
+                {
+                    field.spans.push((meant, self.kspan(key)));
+                }
                 continue;
             };
             if opt == Opt::Type {
@@ -232,7 +247,9 @@ impl Reader<'_> {
                 Opt::MaxLength => field.max_length = self.count(v, &what, 1),
                 Opt::MaxDigits => field.max_digits = self.count(v, &what, 1),
                 Opt::DecimalPlaces => field.decimal_places = self.count(v, &what, 0),
-                Opt::DbColumn => field.column = self.string(v, &what).unwrap_or("").to_string(),
+                Opt::DbColumn => {
+                    field.column = self.name(v, &what).map(|n| n.text).unwrap_or_default()
+                }
                 Opt::DbComment => field.db_comment = self.string(v, &what).map(str::to_string),
                 Opt::HelpText => field.help_text = self.string(v, &what).map(str::to_string),
                 Opt::VerboseName => field.verbose_name = self.string(v, &what).map(str::to_string),
@@ -312,6 +329,8 @@ impl Reader<'_> {
                     }
                     rel.to = to;
                 }
+                // A `to` written with a bad value was reported where it was read.
+                None if field.has(Opt::To) => rel.to.text = String::new(),
                 None => {
                     self.push(
                         Diagnostic::error(format!(
@@ -345,7 +364,7 @@ impl Reader<'_> {
                 Diagnostic::error(format!("{what} is empty"))
                     .at(span)
                     .label("empty name")
-                    .help("write a name"),
+                    .help("write a name, or remove the option"),
             );
             return None;
         }

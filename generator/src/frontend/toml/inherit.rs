@@ -106,6 +106,19 @@ pub(crate) fn build(project: Project, raw: Vec<RawModel>, diags: &mut Diagnostic
                         f
                     })
                     .collect();
+            } else if b.is_proxy(&root) {
+                // `proxy_root` gave up: the proxies extend each other in a cycle.
+                if let ModelKind::Proxy { of } = &m.kind {
+                    b.diags.push(
+                        Diagnostic::error(format!(
+                            "proxy model `{}` stands for no model with a table: its `extends` form a cycle",
+                            m.name.text
+                        ))
+                        .at(of.span)
+                        .label("cycle of proxies")
+                        .help("a proxy extends a model with a table; remove proxy = true from one model of the cycle"),
+                    );
+                }
             }
         }
         for f in &mut m.fields {
@@ -134,6 +147,14 @@ impl Builder<'_> {
         } else {
             ModelKind::Concrete
         }
+    }
+
+    /// Whether `name` is a proxy that says which model it stands for.
+    fn is_proxy(&self, name: &str) -> bool {
+        self.index.get(name).is_some_and(|&i| {
+            let r = &self.raw[i];
+            r.meta.proxy.is_some() && r.extends.is_some()
+        })
     }
 
     /// Follows proxies down to the concrete model whose table they use.

@@ -40,6 +40,13 @@ fn expected(what: &str, v: &DeValue<'_>, help: &str) -> Problem {
     )
 }
 
+fn too_big() -> Problem {
+    (
+        "the integer does not fit in 64 bits".to_string(),
+        Some(format!("use a value from {} to {}", i64::MIN, i64::MAX)),
+    )
+}
+
 fn int_of(v: &DeValue<'_>) -> Option<i64> {
     match v {
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
@@ -68,13 +75,12 @@ fn lower(v: &DeValue<'_>, ty: FieldType) -> Result<Value, Problem> {
         | T::PositiveSmallInteger
         | T::PositiveBigInteger => match v {
             DeValue::Integer(_) => {
-                let n = int_of(v)
-                    .ok_or_else(|| ("the integer does not fit in 64 bits".to_string(), None))?;
+                let n = int_of(v).ok_or_else(too_big)?;
                 if let Some((min, max)) = ty.int_range() {
                     if i128::from(n) < min || i128::from(n) > max {
                         return Err((
                             format!(
-                                "{n} is out of range for a {} field ({min} to {max})",
+                                "{n} is out of range for {} fields ({min} to {max})",
                                 ty.as_str()
                             ),
                             Some("use a value in range, or a wider integer type".into()),
@@ -97,9 +103,7 @@ fn lower(v: &DeValue<'_>, ty: FieldType) -> Result<Value, Problem> {
         // A relation's default is a value of the target's key; its type is checked against
         // the target once relations are resolved.
         T::ForeignKey | T::OneToOne => match v {
-            DeValue::Integer(_) => int_of(v)
-                .map(Value::Int)
-                .ok_or_else(|| ("the integer does not fit in 64 bits".to_string(), None)),
+            DeValue::Integer(_) => int_of(v).map(Value::Int).ok_or_else(too_big),
             DeValue::String(s) => Ok(Value::Str(s.to_string())),
             _ => Err(expected(
                 "an integer or a string (a key of the target model)",
@@ -109,11 +113,12 @@ fn lower(v: &DeValue<'_>, ty: FieldType) -> Result<Value, Problem> {
         },
         T::Float => match v {
             DeValue::Float(f) => {
-                let x: f64 = f
-                    .as_str()
-                    .replace('_', "")
-                    .parse()
-                    .map_err(|_| ("not a number".to_string(), None))?;
+                let x: f64 = f.as_str().replace('_', "").parse().map_err(|_| {
+                    (
+                        "not a number".to_string(),
+                        Some("write a number such as 1.5".into()),
+                    )
+                })?;
                 if !x.is_finite() {
                     return Err((
                         "inf and nan cannot be stored as a default".into(),
@@ -124,7 +129,7 @@ fn lower(v: &DeValue<'_>, ty: FieldType) -> Result<Value, Problem> {
             }
             DeValue::Integer(_) => int_of(v)
                 .map(|n| Value::Float(n as f64))
-                .ok_or_else(|| ("the integer does not fit in 64 bits".to_string(), None)),
+                .ok_or_else(too_big),
             _ => Err(expected(
                 "a number",
                 v,
@@ -135,7 +140,7 @@ fn lower(v: &DeValue<'_>, ty: FieldType) -> Result<Value, Problem> {
             DeValue::String(s) => decimal(s).map(Value::Decimal),
             DeValue::Integer(_) => int_of(v)
                 .map(|n| Value::Decimal(n.to_string()))
-                .ok_or_else(|| ("the integer does not fit in 64 bits".to_string(), None)),
+                .ok_or_else(too_big),
             DeValue::Float(f) => Err((
                 "a float is not exact".into(),
                 Some(format!(
@@ -230,7 +235,7 @@ fn lower(v: &DeValue<'_>, ty: FieldType) -> Result<Value, Problem> {
                     Some(n) if (0..=255).contains(&n) => Ok(n as u8),
                     _ => Err((
                         "binary defaults are a string or an array of bytes 0 to 255".to_string(),
-                        None,
+                        Some("write default = \"bytes\" or default = [0, 255]".into()),
                     )),
                 })
                 .collect::<Result<Vec<u8>, _>>()
@@ -255,7 +260,10 @@ fn lower(v: &DeValue<'_>, ty: FieldType) -> Result<Value, Problem> {
                 "write e.g. default = \"127.0.0.1\"",
             )),
         },
-        T::ManyToMany | T::Error => Err(("this field has no default".into(), None)),
+        T::ManyToMany | T::Error => Err((
+            "this field has no default".into(),
+            Some("remove the default".into()),
+        )),
     }
 }
 
@@ -440,7 +448,12 @@ pub(crate) fn duration(s: &str) -> Result<i64, Problem> {
         return Err(bad());
     }
     let micros = if negative { -micros } else { micros };
-    i64::try_from(micros).map_err(|_| ("the duration is too long to store".into(), None))
+    i64::try_from(micros).map_err(|_| {
+        (
+            "the duration is too long to store".into(),
+            Some("durations are stored in microseconds: keep it under 292,000 years".into()),
+        )
+    })
 }
 
 /// A UUID in hyphenated or plain 32-hex-digit form.
@@ -465,7 +478,12 @@ fn uuid(s: &str) -> Result<u128, Problem> {
             Some("write 32 hex digits, optionally as 8-4-4-4-12 groups".into()),
         ));
     }
-    u128::from_str_radix(&hex, 16).map_err(|_| (format!("`{s}` is not a UUID"), None))
+    u128::from_str_radix(&hex, 16).map_err(|_| {
+        (
+            format!("`{s}` is not a UUID"),
+            Some("write 32 hex digits, optionally as 8-4-4-4-12 groups".into()),
+        )
+    })
 }
 
 /// Compact JSON text of a TOML value, keys in the order written.

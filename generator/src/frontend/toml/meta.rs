@@ -269,10 +269,12 @@ impl Reader<'_> {
                 Some(None) => None,
                 None => {
                     self.push(
-                        Diagnostic::error(format!("check {what} has no `check`"))
-                            .at(span)
-                            .label("no check")
-                            .help("add check = \"price >= 0\""),
+                        Diagnostic::error(format!(
+                            "a check constraint of `{model}` has no `check`"
+                        ))
+                        .at(span)
+                        .label("no check")
+                        .help("add check = \"price >= 0\""),
                     );
                     None
                 }
@@ -287,10 +289,12 @@ impl Reader<'_> {
                 }),
                 None => {
                     self.push(
-                        Diagnostic::error(format!("unique {what} has no `fields`"))
-                            .at(span)
-                            .label("no fields")
-                            .help("add fields = [\"a\", \"b\"]"),
+                        Diagnostic::error(format!(
+                            "a unique constraint of `{model}` has no `fields`"
+                        ))
+                        .at(span)
+                        .label("no fields")
+                        .help("add fields = [\"a\", \"b\"]"),
                     );
                     None
                 }

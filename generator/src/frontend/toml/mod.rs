@@ -58,12 +58,25 @@ pub fn parse(sources: &SourceMap, file: FileId, diags: &mut Diagnostics) -> Opti
     if !errors.is_empty() {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
-            let message = e.message().trim().replace('\n', "; ");
+            let mut message = e.message().trim().replace('\n', "; ");
+            let mut label = first_line(e.message());
+            let help = if message == "duplicate key" {
+                let key = text.get(span.clone()).unwrap_or("").trim();
+                message = format!("duplicate key `{key}`");
+                label = "defined again here".into();
+                "a key may appear only once in a table: remove or rename one of them"
+            } else if message.starts_with("cannot recurse further") {
+                message = "arrays and tables nest too deeply".into();
+                label = "too deep".into();
+                "nest arrays and inline tables less deeply"
+            } else {
+                syntax_help(&message)
+            };
             diags.push(
                 Diagnostic::error(format!("invalid TOML: {message}"))
                     .at(crate::source::Span::new(file, span))
-                    .label(first_line(e.message()))
-                    .help("see https://toml.io for the TOML syntax"),
+                    .label(label)
+                    .help(help),
             );
         }
         return None;
@@ -110,6 +123,60 @@ pub fn parse(sources: &SourceMap, file: FileId, diags: &mut Diagnostics) -> Opti
         return None;
     }
     Some(inherit::build(project, raw_models, reader.diags))
+}
+
+/// How to fix the common TOML syntax errors (by the parser's message).
+fn syntax_help(message: &str) -> &'static str {
+    const HELPS: &[(&str, &str)] = &[
+        ("unclosed table", "end the table header with `]`"),
+        (
+            "unclosed array table",
+            "end the header of an array of tables with `]]`",
+        ),
+        (
+            "unclosed inline table",
+            "close the inline table with `}` on the same line",
+        ),
+        ("unclosed array", "close the array with `]`"),
+        (
+            "invalid basic string",
+            "close the string with `\"` on the same line; text over several lines goes in `\"\"\"`",
+        ),
+        (
+            "invalid multi-line basic string",
+            "close the string with `\"\"\"`",
+        ),
+        (
+            "missing escaped value",
+            "write `\\\\` for a backslash, or use a literal string in single quotes, where `\\` is plain",
+        ),
+        (
+            "missing comma between key-value pairs",
+            "separate the options of an inline table with `,`",
+        ),
+        (
+            "missing comma between array elements",
+            "separate the elements of an array with `,`",
+        ),
+        (
+            "extra assignment between key-value pairs",
+            "write one `=` between a key and its value",
+        ),
+        (
+            "missing assignment between key-value pairs",
+            "write `=` between the key and its value",
+        ),
+        (
+            "string values must be quoted",
+            "put the value in double quotes: key = \"value\"",
+        ),
+        ("key with no value", "write a value after `=`"),
+        ("missing value", "write a value after `=`"),
+    ];
+    HELPS
+        .iter()
+        .find(|(start, _)| message.starts_with(start))
+        .map_or("see https://toml.io for the TOML syntax", |(_, help)| help)
 }
 
 fn first_line(s: &str) -> String {

@@ -56,9 +56,13 @@ impl<'a> Reader<'a> {
         ))
         .at(self.vspan(v))
         .label(format!("expected {expected}"));
-        if let Some(help) = help {
-            d = d.help(help);
-        }
+        d = d.help(help.unwrap_or_else(|| match expected {
+            "a table" => "write a table: `{ key = value, ... }`, or a `[section]`".to_string(),
+            "an array" => "write an array in brackets: `[\"a\", \"b\"]`".to_string(),
+            "a string" => "write the value in double quotes".to_string(),
+            "an integer" => "write a whole number without quotes".to_string(),
+            _ => format!("write {expected} here"),
+        }));
         self.push(d);
     }
 
@@ -126,14 +130,24 @@ impl<'a> Reader<'a> {
                 let parsed = i64::from_str_radix(i.as_str(), i.radix()).ok();
                 match parsed {
                     Some(n) if n >= i64::from(min) && n <= i64::from(u32::MAX) => Some(n as u32),
+                    Some(n) if n < i64::from(min) => {
+                        self.push(
+                            Diagnostic::error(format!("{what} is {n}; it must be at least {min}"))
+                                .at(self.vspan(v))
+                                .label(format!("less than {min}"))
+                                .help(format!("write a whole number of {min} or more")),
+                        );
+                        None
+                    }
                     _ => {
                         self.push(
                             Diagnostic::error(format!(
-                                "{what} must be an integer from {min} to {}",
+                                "{what} is too large; it must be at most {}",
                                 u32::MAX
                             ))
                             .at(self.vspan(v))
-                            .label("out of range"),
+                            .label("too large")
+                            .help(format!("write a whole number from {min} to {}", u32::MAX)),
                         );
                         None
                     }
@@ -187,7 +201,9 @@ impl<'a> Reader<'a> {
         } else {
             None
         };
-        let exact = offset.filter(|&o| raw.get(o..o + value.len()) == Some(value));
+        // An empty string has no inside to point at: the whole `""` is shown.
+        let exact =
+            offset.filter(|&o| !value.is_empty() && raw.get(o..o + value.len()) == Some(value));
         move |r: Range<usize>| match exact {
             Some(o) => Span {
                 file: whole.file,
