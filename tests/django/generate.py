@@ -113,8 +113,7 @@ def generate(out_dir, work):
     print(f"Django {django.get_version()}", file=sys.stderr)
 
     # System checks, with every database's own checks. Warnings are printed;
-    # any error stops here, except the one known clash in the storefront that
-    # has no effect on the DDL (see KNOWN_ERRORS and README.md).
+    # any error stops here (KNOWN_ERRORS lists none).
     from django.core import checks
 
     problems = checks.run_checks(databases=ALIASES + ["default"])
