@@ -45,6 +45,10 @@ pub struct Capabilities {
     pub max_column_comment: Option<usize>,
     /// Longest table comment, in characters (MySQL: 2048).
     pub max_table_comment: Option<usize>,
+    /// Comments hold only characters of the Basic Multilingual Plane: MySQL and MariaDB keep
+    /// them in 3-byte UTF-8 (utf8mb3) and store `?` for anything else, emoji included,
+    /// without an error.
+    pub comments_bmp_only: bool,
     /// A foreign key column has exactly the type of its target, unsigned included (MySQL);
     /// elsewhere a key to a positive integer is a plain integer (Django's
     /// `related_fields_match_type`).

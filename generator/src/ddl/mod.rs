@@ -81,6 +81,13 @@ pub trait Dialect: Sync {
         }
     }
 
+    /// Appends `e` so that comparing it with string literals is exact (byte for byte).
+    /// Defaults to `e` itself: PostgreSQL and SQLite compare strings exactly unless told
+    /// otherwise.
+    fn exact(&self, w: &mut SqlWriter<'_>, e: &Expr) {
+        w.expr(e);
+    }
+
     /// Text that follows the column definition of an auto-increment primary key
     /// (PostgreSQL's identity, SQLite's AUTOINCREMENT). Empty by default.
     fn auto_suffix(&self) -> &'static str {

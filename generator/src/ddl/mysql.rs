@@ -27,6 +27,7 @@ static CAPS: Capabilities = Capabilities {
     comments: CommentSupport::Inline,
     max_column_comment: Some(1024),
     max_table_comment: Some(2048),
+    comments_bmp_only: true,
     related_fields_match_type: true,
     pattern_ops_index: false,
     bind_param_limit: 65535,
@@ -141,6 +142,16 @@ impl Dialect for MySql {
             }
         }
         super::writer::default_column_default(w, default, ty);
+    }
+
+    /// MySQL compares strings with the column's collation, which ignores case, trailing
+    /// spaces and accents (`utf8mb4_general_ci`: 'DR' = 'dr', 'é' = 'e'), so a choices check
+    /// would let near misses in. A binary string compares byte for byte ("The BINARY
+    /// Operator", "Cast Functions and Operators").
+    fn exact(&self, w: &mut SqlWriter<'_>, e: &crate::ir::Expr) {
+        w.push("CAST(");
+        w.expr(e);
+        w.push(" AS BINARY)");
     }
 
     /// InnoDB enforces foreign keys; utf8mb4 stores all of Unicode.

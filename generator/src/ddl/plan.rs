@@ -387,11 +387,17 @@ impl Planner<'_> {
                     other => node(ExprKind::Str(other.to_string()), c.span),
                 })
                 .collect();
+            // String codes must match exactly, not by the collation's idea of equal.
+            let subject = if field.ty.is_string() {
+                node(ExprKind::Call(Func::Exact, vec![col(column, span)]), span)
+            } else {
+                col(column, span)
+            };
             out.push(TableConstraint::Check {
                 name: self.short_name(table, column, "choices"),
                 expr: node(
                     ExprKind::InList {
-                        expr: Box::new(col(column, span)),
+                        expr: Box::new(subject),
                         list,
                         negated: false,
                     },

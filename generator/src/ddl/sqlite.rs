@@ -23,6 +23,7 @@ static CAPS: Capabilities = Capabilities {
     comments: CommentSupport::None,
     max_column_comment: None,
     max_table_comment: None,
+    comments_bmp_only: false,
     related_fields_match_type: false,
     pattern_ops_index: false,
     bind_param_limit: 32766,

@@ -307,6 +307,11 @@ impl<'d> SqlWriter<'d> {
                 self.push(if *negated { " NOT LIKE " } else { " LIKE " });
                 self.child(pattern, 5, false);
             }
+            ExprKind::Call(Func::Exact, args) => {
+                if let Some(arg) = args.first() {
+                    self.dialect.exact(self, arg);
+                }
+            }
             ExprKind::Call(func, args) => {
                 self.push(self.dialect.func_name(*func));
                 // CURRENT_TIMESTAMP and friends are keywords, written without parentheses.

@@ -150,6 +150,9 @@ pub enum Func {
     CurrentTime,
     /// `json_valid(x)`: only made by modelc (SQLite's check on JSON columns), not parsed.
     JsonValid,
+    /// `x` compared byte for byte, whatever the column's collation: only made by modelc
+    /// (choices checks), not parsed. See `Dialect::exact`.
+    Exact,
 }
 
 impl Func {
@@ -191,7 +194,7 @@ impl Func {
             Func::Length | Func::Lower | Func::Upper | Func::Trim | Func::Abs => (1, 1),
             Func::Coalesce => (2, 16),
             Func::CurrentTimestamp | Func::CurrentDate | Func::CurrentTime => (0, 0),
-            Func::JsonValid => (1, 1),
+            Func::JsonValid | Func::Exact => (1, 1),
         }
     }
 
@@ -207,6 +210,7 @@ impl Func {
             Func::CurrentDate => "CURRENT_DATE",
             Func::CurrentTime => "CURRENT_TIME",
             Func::JsonValid => "json_valid",
+            Func::Exact => "exact",
         }
     }
 }

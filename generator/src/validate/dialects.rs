@@ -110,6 +110,13 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
                     }
                 }
             }
+            if let (true, Some(text), Some(span)) = (
+                caps.comments_bmp_only,
+                &model.meta.db_comment,
+                model.meta.db_comment_span,
+            ) {
+                bmp_only(title, &format!("the table comment of `{}`", model.name), text, span, diags);
+            }
             if let (Some(max), Some(text), Some(span)) = (
                 caps.max_table_comment,
                 &model.meta.db_comment,
@@ -161,6 +168,9 @@ fn check_type(
             .help("lower max_digits and decimal_places"),
         ),
         _ => {}
+    }
+    if let (true, Some(text)) = (caps.comments_bmp_only, &field.db_comment) {
+        bmp_only(title, &format!("the db_comment of {what}"), text, field.span_of(Opt::DbComment), diags);
     }
     if let (Some(max), Some(text)) = (caps.max_column_comment, &field.db_comment) {
         let len = text.chars().count();
@@ -236,5 +246,21 @@ fn index_width(
                 )),
             );
         }
+    }
+}
+
+/// MySQL and MariaDB keep comments in 3-byte UTF-8 and store `?` for any character beyond
+/// it (emoji among them) without an error: refuse what would not be stored as written.
+fn bmp_only(title: &str, what: &str, text: &str, span: Span, diags: &mut Diagnostics) {
+    if let Some(c) = text.chars().find(|c| u32::from(*c) > 0xFFFF) {
+        diags.push(
+            Diagnostic::error(format!(
+                "{what} contains `{c}` (U+{:X}), which {title} cannot store in a comment",
+                u32::from(c)
+            ))
+            .at(span)
+            .label("stored as `?` there")
+            .help("comments there hold 3-byte UTF-8 only (no emoji and other characters beyond U+FFFF); remove the character, or drop mysql from [project] dialects"),
+        );
     }
 }
