@@ -10,17 +10,28 @@ use md5::{Digest, Md5};
 
 /// The first `length` hex digits of the md5 of the concatenated `parts`.
 pub fn names_digest(parts: &[&str], length: usize) -> String {
+    let mut hex = String::with_capacity(32);
+    push_digest(&mut hex, parts.iter().copied(), length);
+    hex
+}
+
+/// Appends the first `length` hex digits of the md5 of the concatenated `parts` to `out`.
+fn push_digest<'p>(out: &mut String, parts: impl IntoIterator<Item = &'p str>, length: usize) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut hasher = Md5::new();
     for part in parts {
         hasher.update(part.as_bytes());
     }
     let digest = hasher.finalize();
-    let mut hex = String::with_capacity(32);
-    for byte in digest.iter() {
-        hex.push_str(&format!("{byte:02x}"));
+    for (i, byte) in digest.iter().enumerate() {
+        if 2 * i >= length {
+            break;
+        }
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        if 2 * i + 1 < length {
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
     }
-    hex.truncate(length);
-    hex
 }
 
 /// Shortens `name` to `max` characters, replacing its end with a 4-digit hash, as Django's
@@ -50,14 +61,30 @@ pub fn table_name(app: Option<&str>, model: &str, max: Option<usize>) -> String 
 /// shortened to `max` (200 when the dialect has no limit).
 pub fn index_name(table: &str, columns: &[&str], suffix: &str, max: Option<usize>) -> String {
     let max = max.unwrap_or(200);
-    let mut parts = vec![table];
-    parts.extend_from_slice(columns);
-    let mut hash_suffix = format!("{}{}", names_digest(&parts, 8), suffix);
-    let joined = columns.join("_");
-    let full = format!("{table}_{joined}_{hash_suffix}");
+    // The common case, built in one string: `<table>_<cols>_<hash8><suffix>` when it fits.
+    let joined_len = columns.iter().map(|c| c.len() + 1).sum::<usize>();
+    let mut full = String::with_capacity(table.len() + joined_len + 10 + suffix.len());
+    full.push_str(table);
+    full.push('_');
+    for (i, c) in columns.iter().enumerate() {
+        if i > 0 {
+            full.push('_');
+        }
+        full.push_str(c);
+    }
+    full.push('_');
+    let hash_start = full.len();
+    push_digest(
+        &mut full,
+        std::iter::once(table).chain(columns.iter().copied()),
+        8,
+    );
+    full.push_str(suffix);
     if full.chars().count() <= max {
         return full;
     }
+    let mut hash_suffix = full.split_off(hash_start);
+    let joined = columns.join("_");
     if hash_suffix.chars().count() > max / 3 {
         hash_suffix = hash_suffix.chars().take(max / 3).collect();
     }

@@ -37,7 +37,12 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn every_command_explains_itself() {
     let dir = scratch("help");
-    for args in [&["--help"][..], &["check", "--help"], &["sql", "--help"], &["apply", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["check", "--help"],
+        &["sql", "--help"],
+        &["apply", "--help"],
+    ] {
         let out = modelc(&dir, args);
         assert!(out.status.success(), "{args:?}");
         let help = text(&out.stdout);
@@ -45,9 +50,15 @@ fn every_command_explains_itself() {
         assert!(help.contains("--models <PATH>"), "{args:?}: {help}");
     }
     let sql = text(&modelc(&dir, &["sql", "--help"]).stdout);
-    assert!(sql.contains("--dialect") && sql.contains("--out <DIR>") && sql.contains("postgres"), "{sql}");
+    assert!(
+        sql.contains("--dialect") && sql.contains("--out <DIR>") && sql.contains("postgres"),
+        "{sql}"
+    );
     let apply = text(&modelc(&dir, &["apply", "--help"]).stdout);
-    assert!(apply.contains("DATABASE_URL") && apply.contains("sqlite://db.sqlite3"), "{apply}");
+    assert!(
+        apply.contains("DATABASE_URL") && apply.contains("sqlite://db.sqlite3"),
+        "{apply}"
+    );
 }
 
 #[test]
@@ -62,7 +73,10 @@ fn reads_models_toml_of_the_current_directory() {
     let out = modelc(&missing, &["check"]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("cannot read `models.toml`") && err.contains("--models PATH"), "{err}");
+    assert!(
+        err.contains("cannot read `models.toml`") && err.contains("--models PATH"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -74,7 +88,16 @@ fn sql_prints_one_dialect_on_stdout() {
         ("mysql", modelc::ir::DialectName::MySql),
         ("sqlite", modelc::ir::DialectName::Sqlite),
     ] {
-        let out = modelc(&dir, &["--models", storefront().to_str().unwrap(), "sql", "--dialect", flag]);
+        let out = modelc(
+            &dir,
+            &[
+                "--models",
+                storefront().to_str().unwrap(),
+                "sql",
+                "--dialect",
+                flag,
+            ],
+        );
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert_eq!(text(&out.stdout), expected.sql(dialect).unwrap());
     }
@@ -88,16 +111,32 @@ fn sql_prints_one_dialect_on_stdout() {
 fn sql_out_writes_one_file_per_dialect() {
     let dir = scratch("out");
     let out_dir = dir.join("sql");
-    let out = modelc(&dir, &["--models", storefront().to_str().unwrap(), "sql", "--out", out_dir.to_str().unwrap()]);
+    let out = modelc(
+        &dir,
+        &[
+            "--models",
+            storefront().to_str().unwrap(),
+            "sql",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let expected = modelc::compile_file(&storefront());
     for d in modelc::ir::DialectName::ALL {
         let written = std::fs::read_to_string(out_dir.join(format!("{d}.sql"))).unwrap();
         assert_eq!(written, expected.sql(d).unwrap());
     }
-    let mut names: Vec<String> = std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
-    assert_eq!(names, ["mysql.sql", "postgres.sql", "sqlite.sql"], "no temporary files left behind");
+    assert_eq!(
+        names,
+        ["mysql.sql", "postgres.sql", "sqlite.sql"],
+        "no temporary files left behind"
+    );
 }
 
 #[test]
@@ -111,11 +150,17 @@ fn errors_exit_1_and_write_nothing() {
     let out_dir = dir.join("sql");
     let out = modelc(&dir, &["sql", "--out", out_dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(!out_dir.exists(), "nothing may be written when the models have errors");
+    assert!(
+        !out_dir.exists(),
+        "nothing may be written when the models have errors"
+    );
     assert!(out.stdout.is_empty());
     let err = text(&out.stderr);
     assert!(err.contains("--> models.toml:2:18"), "{err}");
-    assert!(err.contains("char field `Product.title` has no max_length"), "{err}");
+    assert!(
+        err.contains("char field `Product.title` has no max_length"),
+        "{err}"
+    );
     assert!(err.contains("--> models.toml:3:44"), "{err}");
     assert!(err.contains("unknown model `Colection`"), "{err}");
     assert!(err.contains("due to 2 previous errors"), "{err}");
@@ -129,8 +174,15 @@ fn apply_creates_the_schema_in_an_empty_sqlite_database_once() {
     std::fs::copy(storefront(), dir.join("models.toml")).unwrap();
     let out = modelc(&dir, &["apply"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("created 5 tables"), "{}", text(&out.stderr));
-    assert!(dir.join("db.sqlite3").exists(), "the embedded default database is created on first use");
+    assert!(
+        text(&out.stderr).contains("created 5 tables"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        dir.join("db.sqlite3").exists(),
+        "the embedded default database is created on first use"
+    );
     let again = modelc(&dir, &["apply"]);
     assert_eq!(again.status.code(), Some(1));
     let err = text(&again.stderr);

@@ -47,8 +47,22 @@ pub fn models_toml_seeded(models: usize, seed: u64) -> String {
 /// The name of model `i`: a noun and the index, so every name is unique.
 pub fn model_name(i: usize) -> String {
     const NOUNS: [&str; 16] = [
-        "Product", "Order", "Customer", "Invoice", "Shipment", "Supplier", "Warehouse", "Article",
-        "Comment", "Ticket", "Payment", "Account", "Review", "Coupon", "Category", "Employee",
+        "Product",
+        "Order",
+        "Customer",
+        "Invoice",
+        "Shipment",
+        "Supplier",
+        "Warehouse",
+        "Article",
+        "Comment",
+        "Ticket",
+        "Payment",
+        "Account",
+        "Review",
+        "Coupon",
+        "Category",
+        "Employee",
     ];
     format!("{}{i:05}", NOUNS[i % NOUNS.len()])
 }
@@ -131,7 +145,9 @@ const SCALARS: [Scalar; 18] = [
 /// Scalar fields per model, besides `name` and the relations.
 const SCALARS_PER_MODEL: usize = 9;
 
-const ROLES: [&str; 6] = ["owner", "category", "source", "account", "batch", "assignee"];
+const ROLES: [&str; 6] = [
+    "owner", "category", "source", "account", "batch", "assignee",
+];
 
 fn field(out: &mut String, name: &str, body: &str) {
     let _ = writeln!(out, "{name:<10} = {{ {body} }}");
@@ -140,7 +156,11 @@ fn field(out: &mut String, name: &str, body: &str) {
 fn scalar(out: &mut String, rng: &mut Rng, s: Scalar) -> &'static str {
     match s {
         Scalar::Description => {
-            field(out, "description", "type = \"text\", blank = true, help_text = \"Shown on the detail page\"");
+            field(
+                out,
+                "description",
+                "type = \"text\", blank = true, help_text = \"Shown on the page\"",
+            );
             "description"
         }
         Scalar::Code => {
@@ -153,11 +173,15 @@ fn scalar(out: &mut String, rng: &mut Rng, s: Scalar) -> &'static str {
             "code"
         }
         Scalar::Email => {
-            field(out, "email", "type = \"email\", null = true, blank = true");
+            field(out, "email", "type = \"email\", null = true");
             "email"
         }
         Scalar::Slug => {
-            field(out, "slug", "type = \"slug\", max_length = 80, unique = true");
+            field(
+                out,
+                "slug",
+                "type = \"slug\", max_length = 80, unique = true",
+            );
             "slug"
         }
         Scalar::Quantity => {
@@ -166,7 +190,11 @@ fn scalar(out: &mut String, rng: &mut Rng, s: Scalar) -> &'static str {
         }
         Scalar::Rank => {
             let d = rng.below(100);
-            field(out, "rank", &format!("type = \"small_integer\", default = {d}"));
+            field(
+                out,
+                "rank",
+                &format!("type = \"small_integer\", default = {d}"),
+            );
             "rank"
         }
         Scalar::Views => {
@@ -183,7 +211,9 @@ fn scalar(out: &mut String, rng: &mut Rng, s: Scalar) -> &'static str {
             field(
                 out,
                 "price",
-                &format!("type = \"decimal\", max_digits = {digits}, decimal_places = {places}, default = \"{zero}\""),
+                &format!(
+                    "type = \"decimal\", max_digits = {digits}, decimal_places = {places}, default = \"{zero}\""
+                ),
             );
             "price"
         }
@@ -193,7 +223,11 @@ fn scalar(out: &mut String, rng: &mut Rng, s: Scalar) -> &'static str {
         }
         Scalar::IsActive => {
             let d = rng.one_in(4);
-            field(out, "is_active", &format!("type = \"boolean\", default = {}", !d));
+            field(
+                out,
+                "is_active",
+                &format!("type = \"boolean\", default = {}", !d),
+            );
             "is_active"
         }
         Scalar::Status => {
@@ -213,7 +247,11 @@ fn scalar(out: &mut String, rng: &mut Rng, s: Scalar) -> &'static str {
             "priority"
         }
         Scalar::Uid => {
-            field(out, "uid", "type = \"uuid\", unique = true, default_fn = \"uuid4\"");
+            field(
+                out,
+                "uid",
+                "type = \"uuid\", unique = true, default_fn = \"uuid4\"",
+            );
             "uid"
         }
         Scalar::Payload => {
@@ -225,7 +263,11 @@ fn scalar(out: &mut String, rng: &mut Rng, s: Scalar) -> &'static str {
             "due_on"
         }
         Scalar::CreatedAt => {
-            field(out, "created_at", "type = \"datetime\", auto_now_add = true");
+            field(
+                out,
+                "created_at",
+                "type = \"datetime\", auto_now_add = true",
+            );
             "created_at"
         }
         Scalar::UpdatedAt => {
@@ -261,7 +303,11 @@ fn model(out: &mut String, rng: &mut Rng, i: usize) {
     let _ = writeln!(out, "\n[models.{name}.fields]");
 
     let max_length = rng.pick(&[80, 120, 200, 255]);
-    let index = if rng.one_in(4) { ", db_index = true" } else { "" };
+    let index = if rng.one_in(4) {
+        ", db_index = true"
+    } else {
+        ""
+    };
     field(
         out,
         "name",
@@ -300,7 +346,14 @@ fn model(out: &mut String, rng: &mut Rng, i: usize) {
     for k in 0..fk_count {
         let Some(t) = to.next() else { break };
         let role = ROLES[(first_role + k) % ROLES.len()];
-        let rule = *rng.pick(&["cascade", "cascade", "protect", "restrict", "set_null", "do_nothing"]);
+        let rule = *rng.pick(&[
+            "cascade",
+            "cascade",
+            "protect",
+            "restrict",
+            "set_null",
+            "do_nothing",
+        ]);
         let null = if rule == "set_null" || rng.one_in(5) {
             ", null = true"
         } else {
@@ -352,7 +405,11 @@ fn model(out: &mut String, rng: &mut Rng, i: usize) {
     let mut meta = String::new();
     let has = |f: &str| scalars.contains(&f);
     if rng.one_in(2) {
-        let first = if has("created_at") { "-created_at" } else { "name" };
+        let first = if has("created_at") {
+            "-created_at"
+        } else {
+            "name"
+        };
         let _ = writeln!(meta, "ordering = [\"{first}\"]");
     }
     if rng.one_in(3) {
@@ -392,7 +449,11 @@ fn model(out: &mut String, rng: &mut Rng, i: usize) {
         ));
     }
     if !constraints.is_empty() {
-        let _ = writeln!(meta, "constraints = [\n    {},\n]", constraints.join(",\n    "));
+        let _ = writeln!(
+            meta,
+            "constraints = [\n    {},\n]",
+            constraints.join(",\n    ")
+        );
     }
     if !meta.is_empty() {
         let _ = write!(out, "\n[models.{name}.meta]\n{meta}");

@@ -15,7 +15,10 @@ fn cases() -> Vec<(String, std::path::PathBuf)> {
     let root = repo_root();
     let mut cases = vec![
         ("storefront".to_string(), root.join("models.toml")),
-        ("all_types".to_string(), root.join("tests/fixtures/all_types/models.toml")),
+        (
+            "all_types".to_string(),
+            root.join("tests/fixtures/all_types/models.toml"),
+        ),
     ];
     let mut golden: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/golden"))
         .unwrap()
@@ -36,7 +39,11 @@ fn ddl_per_dialect() {
         let text = std::fs::read_to_string(&path).unwrap();
         let shown = format!("{name}/models.toml");
         let first = modelc::compile_str(&shown, text.clone());
-        assert!(first.is_ok(), "{name} does not compile:\n{}", first.render_diagnostics(false));
+        assert!(
+            first.is_ok(),
+            "{name} does not compile:\n{}",
+            first.render_diagnostics(false)
+        );
         let again = modelc::compile_str(&shown, text);
         let schema = first.schema.as_ref().unwrap();
         for dialect in DialectName::ALL {
@@ -44,7 +51,11 @@ fn ddl_per_dialect() {
                 continue;
             }
             let sql = first.sql(dialect).unwrap();
-            assert_eq!(Some(&sql), again.sql(dialect).as_ref(), "{name}/{dialect}: output differs between two runs");
+            assert_eq!(
+                Some(&sql),
+                again.sql(dialect).as_ref(),
+                "{name}/{dialect}: output differs between two runs"
+            );
             insta::assert_snapshot!(format!("{name}@{dialect}"), sql);
         }
         insta::assert_snapshot!(format!("{name}@warnings"), first.render_diagnostics(false));

@@ -38,12 +38,7 @@ pub trait Dialect: Sync {
     /// Appends `ident` quoted. Defaults to standard double quotes, doubled inside.
     fn quote_ident(&self, out: &mut String, ident: &str) {
         out.push('"');
-        for c in ident.chars() {
-            if c == '"' {
-                out.push('"');
-            }
-            out.push(c);
-        }
+        push_doubling(out, ident, '"');
         out.push('"');
     }
 
@@ -51,12 +46,7 @@ pub trait Dialect: Sync {
     /// inside; every other character stands for itself.
     fn quote_str(&self, out: &mut String, s: &str) {
         out.push('\'');
-        for c in s.chars() {
-            if c == '\'' {
-                out.push('\'');
-            }
-            out.push(c);
-        }
+        push_doubling(out, s, '\'');
         out.push('\'');
     }
 
@@ -102,6 +92,19 @@ pub trait Dialect: Sync {
     fn column_default(&self, w: &mut SqlWriter<'_>, default: &ColumnDefault, ty: &SqlType) {
         writer::default_column_default(w, default, ty);
     }
+}
+
+/// Appends `s` with every `quote` doubled (the quoting rule of SQL identifiers and strings),
+/// copying the runs between quotes whole.
+pub(crate) fn push_doubling(out: &mut String, s: &str, quote: char) {
+    let mut rest = s;
+    while let Some(i) = rest.find(quote) {
+        let end = i + quote.len_utf8();
+        out.push_str(&rest[..end]);
+        out.push(quote);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
 }
 
 static POSTGRES: Postgres = Postgres;

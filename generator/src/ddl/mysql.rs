@@ -51,12 +51,7 @@ impl Dialect for MySql {
 
     fn quote_ident(&self, out: &mut String, ident: &str) {
         out.push('`');
-        for c in ident.chars() {
-            if c == '`' {
-                out.push('`');
-            }
-            out.push(c);
-        }
+        super::push_doubling(out, ident, '`');
         out.push('`');
     }
 

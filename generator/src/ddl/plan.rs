@@ -412,7 +412,10 @@ impl Planner<'_> {
     /// `<table>_<column>_<suffix>` (PostgreSQL's own name for a column check), or Django's
     /// hashed form when that is too long.
     fn short_name(&self, table: &str, column: &str, suffix: &str) -> String {
-        let name = format!("{table}_{column}_{suffix}");
+        let mut name = String::with_capacity(table.len() + column.len() + suffix.len() + 2);
+        for part in [table, "_", column, "_", suffix] {
+            name.push_str(part);
+        }
         match self.limit {
             Some(max) if name.len() > max => {
                 index_name(table, &[column], &format!("_{suffix}"), self.limit)

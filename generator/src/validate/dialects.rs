@@ -115,7 +115,13 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
                 &model.meta.db_comment,
                 model.meta.db_comment_span,
             ) {
-                bmp_only(title, &format!("the table comment of `{}`", model.name), text, span, diags);
+                bmp_only(
+                    title,
+                    &format!("the table comment of `{}`", model.name),
+                    text,
+                    span,
+                    diags,
+                );
             }
             if let (Some(max), Some(text), Some(span)) = (
                 caps.max_table_comment,
@@ -150,7 +156,7 @@ fn check_type(
 ) {
     let caps = d.caps();
     let title = dialect_title(d.name());
-    let what = format!("`{}.{}`", model.name, field.name);
+    let what = super::FieldPath(model, field);
     match ty {
         SqlType::Varchar(n) if *n > caps.max_varchar => diags.push(
             Diagnostic::error(format!("max_length {n} of {what} is more than {title} allows ({})", caps.max_varchar))
@@ -170,7 +176,13 @@ fn check_type(
         _ => {}
     }
     if let (true, Some(text)) = (caps.comments_bmp_only, &field.db_comment) {
-        bmp_only(title, &format!("the db_comment of {what}"), text, field.span_of(Opt::DbComment), diags);
+        bmp_only(
+            title,
+            &format!("the db_comment of {what}"),
+            text,
+            field.span_of(Opt::DbComment),
+            diags,
+        );
     }
     if let (Some(max), Some(text)) = (caps.max_column_comment, &field.db_comment) {
         let len = text.chars().count();

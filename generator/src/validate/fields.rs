@@ -2,6 +2,7 @@
 //! choices that fit the field (Django's fields.E0xx–E1xx and more).
 
 use std::collections::HashMap;
+use std::fmt;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{ExprKind, Field, FieldType, Model, Opt, Schema, SqlExprKind, Value};
@@ -34,7 +35,7 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
 }
 
 fn check_field(schema: &Schema, model: &Model, field: &Field, diags: &mut Diagnostics) {
-    let what = format!("`{}.{}`", model.name, field.name);
+    let what = super::FieldPath(model, field);
     let ty = field.ty;
     // An option written with a bad value was reported where it was read.
     if ty == FieldType::Char && !field.has(Opt::MaxLength) {
@@ -166,7 +167,7 @@ fn check_field(schema: &Schema, model: &Model, field: &Field, diags: &mut Diagno
         check_value(
             field,
             default,
-            &format!("default of {what}"),
+            &format_args!("default of {what}"),
             field.span_of(Opt::Default),
             diags,
         );
@@ -204,7 +205,7 @@ fn check_field(schema: &Schema, model: &Model, field: &Field, diags: &mut Diagno
             check_value(
                 field,
                 &c.value,
-                &format!("choice {key} of {what}"),
+                &format_args!("choice {key} of {what}"),
                 c.span,
                 diags,
             );
@@ -245,7 +246,7 @@ fn check_field(schema: &Schema, model: &Model, field: &Field, diags: &mut Diagno
     }
 }
 
-fn nul_error(what: &str, span: crate::source::Span) -> Diagnostic {
+fn nul_error(what: &dyn fmt::Display, span: crate::source::Span) -> Diagnostic {
     Diagnostic::error(format!("{what} contains a NUL character"))
         .at(span)
         .label("NUL cannot be stored")
@@ -256,7 +257,7 @@ fn nul_error(what: &str, span: crate::source::Span) -> Diagnostic {
 fn check_value(
     field: &Field,
     value: &Value,
-    what: &str,
+    what: &dyn fmt::Display,
     span: crate::source::Span,
     diags: &mut Diagnostics,
 ) {

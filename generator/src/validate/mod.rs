@@ -12,8 +12,10 @@ mod meta;
 mod names;
 mod relations;
 
+use std::fmt;
+
 use crate::diagnostics::Diagnostics;
-use crate::ir::{Model, ModelKind, Schema};
+use crate::ir::{Field, Model, ModelKind, Schema};
 
 /// Validates `schema`, resolving its relations in place. Returns true if it has no errors
 /// (warnings allowed).
@@ -36,6 +38,16 @@ fn checked_models(schema: &Schema) -> impl Iterator<Item = &Model> {
         .models
         .iter()
         .filter(|m| m.kind == ModelKind::Concrete)
+}
+
+/// `` `Model.field` `` in a message, written only when a message uses it (checks run on
+/// every field; messages are rare).
+pub(crate) struct FieldPath<'a>(pub &'a Model, pub &'a Field);
+
+impl fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}.{}`", self.0.name, self.1.name)
+    }
 }
 
 /// Whether `s` is an identifier: a letter or `_`, then letters, digits and `_`.

@@ -2,6 +2,7 @@
 //! names are valid SQL names within every configured dialect's length limit; no two fields
 //! share a column and no two models a table; and every planned schema object has its own name.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::ddl::{self, Dialect};
@@ -241,10 +242,18 @@ pub(super) fn check_objects(schema: &Schema, diags: &mut Diagnostics) {
         }
         let d = ddl::dialect_for(dialect);
         let statements = ddl::plan(schema, d);
-        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut seen: HashMap<Cow<'_, str>, Span> = HashMap::with_capacity(statements.len() * 2);
         for s in &statements {
             for (name, span) in s.created_names() {
-                let key = name.to_lowercase();
+                // Lowercase ASCII (most names) is its own lowercase: no copy.
+                let key = if name
+                    .bytes()
+                    .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+                {
+                    Cow::Borrowed(name)
+                } else {
+                    Cow::Owned(name.to_lowercase())
+                };
                 if let Some(first) = seen.get(&key) {
                     if *first != span {
                         diags.push(

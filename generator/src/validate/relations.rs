@@ -134,7 +134,7 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
             let Some(rel) = field.relation.as_ref() else {
                 continue;
             };
-            let what = format!("`{}.{}`", model.name, field.name);
+            let what = super::FieldPath(model, field);
             if let Some(rn) = &rel.related_name {
                 let base = rn.text.trim_end_matches('+');
                 if !(rn.text.ends_with('+') && (base.is_empty() || is_identifier(base)))
@@ -181,7 +181,7 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
             else {
                 continue;
             };
-            let fix = format!("add or change related_name on {what}");
+            let fix = || format!("add or change related_name on {what}");
             let rn_span = rel
                 .related_name
                 .as_ref()
@@ -195,7 +195,7 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
                     .at(rn_span)
                     .label("reverse accessor clashes")
                     .related(clash.name.span, "field of the same name")
-                    .help(fix.clone())
+                    .help(fix())
                     .note("Django's fields.E302"),
                 );
             } else if let Some(clash) = target.fields.iter().find(|f| f.name.text == query) {
@@ -207,7 +207,7 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
                     .at(rn_span)
                     .label("reverse query name clashes")
                     .related(clash.name.span, "field of the same name")
-                    .help(fix.clone())
+                    .help(fix())
                     .note("Django's fields.E303"),
                 );
             }
@@ -221,7 +221,7 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
                     .at(rn_span)
                     .label("same reverse accessor")
                     .related(*ospan, "also claimed here")
-                    .help(fix.clone())
+                    .help(fix())
                     .note("Django's fields.E304"),
                 );
             } else {
@@ -238,7 +238,7 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
                         .at(rn_span)
                         .label("same reverse query name")
                         .related(*ospan, "also claimed here")
-                        .help(fix)
+                        .help(fix())
                         .note("Django's fields.E305"),
                     );
                 } else {
@@ -319,7 +319,7 @@ fn check_m2m(schema: &Schema, model: &crate::ir::Model, field: &Field, diags: &m
 }
 
 fn check_fk_default(
-    what: &str,
+    what: &dyn std::fmt::Display,
     field: &Field,
     default: &Value,
     target: &Field,

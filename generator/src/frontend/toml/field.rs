@@ -1,5 +1,7 @@
 //! Lowering of one field declaration: `name = { type = "...", option = value, ... }`.
 
+use std::fmt;
+
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostics::Diagnostic;
@@ -99,6 +101,31 @@ fn not_applicable_help(opt: Opt, ty: FieldType) -> String {
     }
 }
 
+/// "field `Model.field`" in a message, written only when a message uses it.
+struct FieldOf<'a> {
+    model: &'a str,
+    field: &'a str,
+}
+
+impl fmt::Display for FieldOf<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "field `{}.{}`", self.model, self.field)
+    }
+}
+
+/// "`key` of field `Model.field`" in a message, written only when a message uses it.
+struct OptionOf<'a> {
+    key: &'a str,
+    model: &'a str,
+    field: &'a str,
+}
+
+impl fmt::Display for OptionOf<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` of field `{}.{}`", self.key, self.model, self.field)
+    }
+}
+
 /// The dialect keys of a per-dialect expression table.
 const DIALECT_KEYS: [&str; 4] = ["default", "postgres", "mysql", "sqlite"];
 
@@ -106,7 +133,10 @@ impl Reader<'_> {
     /// Lowers `name = value` in `[models.<model>.fields]`. Returns `None` only when nothing
     /// useful can be kept; a field whose type can't be read is kept as [`FieldType::Error`].
     pub fn field(&mut self, model: &str, name: Name, v: &TValue<'_>) -> Field {
-        let what_field = format!("field `{model}.{}`", name.text);
+        let what_field = FieldOf {
+            model,
+            field: &name.text,
+        };
         // `title = "text"` is shorthand for `title = { type = "text" }`.
         if let DeValue::String(s) = v.get_ref() {
             let ty = self.field_type(s, v, &what_field);
@@ -161,7 +191,7 @@ impl Reader<'_> {
         field
     }
 
-    fn field_type(&mut self, s: &str, v: &TValue<'_>, what_field: &str) -> FieldType {
+    fn field_type(&mut self, s: &str, v: &TValue<'_>, what_field: &dyn fmt::Display) -> FieldType {
         if let Some(ty) = FieldType::parse(s) {
             return ty;
         }
@@ -230,7 +260,11 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            let what = format!("`{k}` of field `{model}.{fname}`");
+            let what = OptionOf {
+                key: k,
+                model,
+                field: &fname,
+            };
             field.spans.push((opt, self.vspan(v)));
             match opt {
                 Opt::Type => {}
@@ -309,7 +343,8 @@ impl Reader<'_> {
             }
         }
         if let Some(v) = choices_value {
-            field.choices = self.choices(v, ty, &format!("`choices` of field `{model}.{fname}`"));
+            field.choices =
+                self.choices(v, ty, &format_args!("`choices` of field `{model}.{fname}`"));
             if let Some(c) = field.choices.as_mut() {
                 c.enum_name = choices_enum;
             }
@@ -356,7 +391,7 @@ impl Reader<'_> {
     }
 
     /// A string option that names something: non-empty, no surrounding whitespace.
-    fn name(&mut self, v: &TValue<'_>, what: &str) -> Option<Name> {
+    fn name(&mut self, v: &TValue<'_>, what: &dyn fmt::Display) -> Option<Name> {
         let s = self.string(v, what)?;
         let span = self.vspan(v);
         if s.trim().is_empty() {
@@ -391,7 +426,12 @@ impl Reader<'_> {
     }
 
     /// `choices = { B = "Bronze" }` or `choices = [{ value = "B", label = "Bronze", name = "Bronze" }]`.
-    fn choices(&mut self, v: &TValue<'_>, ty: FieldType, what: &str) -> Option<Choices> {
+    fn choices(
+        &mut self,
+        v: &TValue<'_>,
+        ty: FieldType,
+        what: &dyn fmt::Display,
+    ) -> Option<Choices> {
         let span = self.vspan(v);
         let mut items = Vec::new();
         match v.get_ref() {
@@ -440,13 +480,13 @@ impl Reader<'_> {
                         match key.get_ref().as_ref() {
                             "value" => {
                                 value = self
-                                    .literal(iv, ty, "choice `value`")
+                                    .literal(iv, ty, &"choice `value`")
                                     .map(|x| (x, self.vspan(iv)))
                             }
                             "label" => {
-                                label = self.string(iv, "choice `label`").map(str::to_string)
+                                label = self.string(iv, &"choice `label`").map(str::to_string)
                             }
-                            "name" => name = self.string(iv, "choice `name`").map(str::to_string),
+                            "name" => name = self.string(iv, &"choice `name`").map(str::to_string),
                             _ => self.unknown_key(key, "choice key", &["value", "label", "name"]),
                         }
                     }
@@ -499,7 +539,7 @@ impl Reader<'_> {
     }
 
     /// `check`, `condition` and `db_default`: portable SQL text, or a per-dialect table.
-    pub fn sql_expr(&mut self, v: &TValue<'_>, what: &str) -> Option<SqlExpr> {
+    pub fn sql_expr(&mut self, v: &TValue<'_>, what: &dyn fmt::Display) -> Option<SqlExpr> {
         let span = self.vspan(v);
         match v.get_ref() {
             DeValue::String(s) => {

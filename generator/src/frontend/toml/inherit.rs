@@ -33,6 +33,12 @@ pub(crate) fn name_limit(project: &Project) -> Option<usize> {
 
 struct Builder<'a> {
     raw: &'a [RawModel],
+    /// Each raw model's own fields, moved out of `raw` and taken when its fields are
+    /// resolved (once: later calls hit `resolved`).
+    own: Vec<Vec<Field>>,
+    /// Whether some model extends raw model `i`: only then are its resolved fields kept in
+    /// `resolved`, as the models extending it read them again.
+    extended: Vec<bool>,
     index: HashMap<&'a str, usize>,
     /// Final fields per raw model (memoized), `None` while being computed (cycle guard).
     resolved: HashMap<usize, Option<Vec<Field>>>,
@@ -40,16 +46,28 @@ struct Builder<'a> {
     diags: &'a mut Diagnostics,
 }
 
-pub(crate) fn build(project: Project, raw: Vec<RawModel>, diags: &mut Diagnostics) -> Schema {
+pub(crate) fn build(project: Project, mut raw: Vec<RawModel>, diags: &mut Diagnostics) -> Schema {
     let app = project.app.as_ref().map(|a| a.text.clone());
     let limit = name_limit(&project);
-    let index = raw
+    let own = raw
+        .iter_mut()
+        .map(|r| std::mem::take(&mut r.fields))
+        .collect();
+    let index: HashMap<&str, usize> = raw
         .iter()
         .enumerate()
         .map(|(i, m)| (m.name.text.as_str(), i))
         .collect();
+    let mut extended = vec![false; raw.len()];
+    for r in &raw {
+        if let Some(&j) = r.extends.as_ref().and_then(|e| index.get(e.text.as_str())) {
+            extended[j] = true;
+        }
+    }
     let mut b = Builder {
         raw: &raw,
+        own,
+        extended,
         index,
         resolved: HashMap::new(),
         app: app.clone(),
@@ -88,9 +106,12 @@ pub(crate) fn build(project: Project, raw: Vec<RawModel>, diags: &mut Diagnostic
         models.push(model);
     }
     // Proxies take the table and fields of the concrete model they stand for.
+    let has_proxies = models
+        .iter()
+        .any(|m| matches!(m.kind, ModelKind::Proxy { .. }));
     let concrete: HashMap<String, (String, Vec<Field>)> = models
         .iter()
-        .filter(|m| m.kind == ModelKind::Concrete)
+        .filter(|m| has_proxies && m.kind == ModelKind::Concrete)
         .map(|m| (m.name.text.clone(), (m.db_table.clone(), m.fields.clone())))
         .collect();
     for m in &mut models {
@@ -219,7 +240,7 @@ impl Builder<'_> {
         }
         self.resolved.insert(i, None);
         let r = &self.raw[i];
-        let own = r.fields.clone();
+        let own = std::mem::take(&mut self.own[i]);
         let is_proxy = r.meta.proxy.is_some();
         let mut fields = Vec::new();
         if is_proxy && r.extends.is_none() {
@@ -312,7 +333,12 @@ impl Builder<'_> {
             }
         }
         fields.extend(own);
-        self.resolved.insert(i, Some(fields.clone()));
+        let memo = if self.extended[i] {
+            fields.clone()
+        } else {
+            Vec::new()
+        };
+        self.resolved.insert(i, Some(memo));
         fields
     }
 
@@ -393,6 +419,8 @@ impl Builder<'_> {
             );
             return;
         }
+        // Exactly one more: `insert` on a full Vec would double its capacity.
+        model.fields.reserve_exact(1);
         model.fields.insert(0, implicit_pk(model.name.span, auto));
     }
 }

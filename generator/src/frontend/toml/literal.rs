@@ -14,7 +14,12 @@ use super::reader::{Reader, Value as TValue, kind_of};
 impl Reader<'_> {
     /// Reads `v` as a literal of type `ty`. `what` names the option (e.g. "`default` of
     /// `Product.price`").
-    pub fn literal(&mut self, v: &TValue<'_>, ty: FieldType, what: &str) -> Option<Value> {
+    pub fn literal(
+        &mut self,
+        v: &TValue<'_>,
+        ty: FieldType,
+        what: &dyn std::fmt::Display,
+    ) -> Option<Value> {
         match lower(v.get_ref(), ty) {
             Ok(value) => Some(value),
             Err((message, help)) => {

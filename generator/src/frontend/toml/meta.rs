@@ -1,5 +1,7 @@
 //! Lowering of `[models.X.meta]`.
 
+use std::fmt;
+
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostics::Diagnostic;
@@ -44,7 +46,7 @@ impl Reader<'_> {
         let mut raw = RawMeta::default();
         for (key, v) in table.iter() {
             let k: &str = key.get_ref().as_ref();
-            let what = format!("`{k}` of `{model}` meta");
+            let what = format_args!("`{k}` of `{model}` meta");
             match k {
                 "db_table" => raw.db_table = self.meta_name(v, &what),
                 "renamed_from" => raw.meta.renamed_from = self.meta_name(v, &what),
@@ -111,20 +113,20 @@ impl Reader<'_> {
         raw
     }
 
-    fn meta_name(&mut self, v: &TValue<'_>, what: &str) -> Option<Name> {
+    fn meta_name(&mut self, v: &TValue<'_>, what: &dyn fmt::Display) -> Option<Name> {
         let s = self.string(v, what)?;
         let inner = self.inner_span(v, s);
         Some(Name::new(s, inner(0..s.len())))
     }
 
     /// An array of strings, each with its own span.
-    pub fn name_list(&mut self, v: &TValue<'_>, what: &str) -> Vec<Name> {
+    pub fn name_list(&mut self, v: &TValue<'_>, what: &dyn fmt::Display) -> Vec<Name> {
         let Some(items) = self.array(v, what) else {
             return Vec::new();
         };
         let mut out = Vec::new();
         for item in items.iter() {
-            if let Some(s) = self.string(item, &format!("an entry of {what}")) {
+            if let Some(s) = self.string(item, &format_args!("an entry of {what}")) {
                 let inner = self.inner_span(item, s);
                 out.push(Name::new(s, inner(0..s.len())));
             }
@@ -133,7 +135,7 @@ impl Reader<'_> {
     }
 
     /// `[["a", "b"], ["c", "d"]]`, or one set written flat: `["a", "b"]`.
-    fn unique_together(&mut self, v: &TValue<'_>, what: &str) -> Vec<FieldSet> {
+    fn unique_together(&mut self, v: &TValue<'_>, what: &dyn fmt::Display) -> Vec<FieldSet> {
         let Some(items) = self.array(v, what) else {
             return Vec::new();
         };
@@ -150,7 +152,7 @@ impl Reader<'_> {
         items
             .iter()
             .map(|item| FieldSet {
-                fields: self.name_list(item, &format!("an entry of {what}")),
+                fields: self.name_list(item, &format_args!("an entry of {what}")),
                 span: self.vspan(item),
             })
             .collect()
@@ -172,7 +174,7 @@ impl Reader<'_> {
                 "fields" => {
                     has_fields = true;
                     index.fields = self
-                        .name_list(v, &format!("`fields` of {what}"))
+                        .name_list(v, &format_args!("`fields` of {what}"))
                         .into_iter()
                         .map(|n| {
                             let (descending, field) = signed(n);
@@ -180,9 +182,9 @@ impl Reader<'_> {
                         })
                         .collect();
                 }
-                "name" => index.name = self.meta_name(v, &format!("`name` of {what}")),
+                "name" => index.name = self.meta_name(v, &format_args!("`name` of {what}")),
                 "condition" => {
-                    index.condition = self.sql_expr(v, &format!("`condition` of {what}"))
+                    index.condition = self.sql_expr(v, &format_args!("`condition` of {what}"))
                 }
                 _ => self.unknown_key(key, "index option", &["fields", "name", "condition"]),
             }
@@ -212,7 +214,7 @@ impl Reader<'_> {
             );
             return None;
         };
-        let kind_name = self.string(kind, &format!("`type` of {what}"))?;
+        let kind_name = self.string(kind, &format_args!("`type` of {what}"))?;
         let is_check = match kind_name {
             "check" => true,
             "unique" => false,
@@ -251,15 +253,15 @@ impl Reader<'_> {
                 continue;
             }
             match k {
-                "name" => name = self.meta_name(v, &format!("`name` of {what}")),
+                "name" => name = self.meta_name(v, &format_args!("`name` of {what}")),
                 "fields" => {
                     fields = Some(FieldSet {
-                        fields: self.name_list(v, &format!("`fields` of {what}")),
+                        fields: self.name_list(v, &format_args!("`fields` of {what}")),
                         span: self.vspan(v),
                     })
                 }
-                "condition" => condition = self.sql_expr(v, &format!("`condition` of {what}")),
-                "check" => check = Some(self.sql_expr(v, &format!("`check` of {what}"))),
+                "condition" => condition = self.sql_expr(v, &format_args!("`condition` of {what}")),
+                "check" => check = Some(self.sql_expr(v, &format_args!("`check` of {what}"))),
                 _ => {}
             }
         }

@@ -105,7 +105,7 @@ pub fn parse(sources: &SourceMap, file: FileId, diags: &mut Diagnostics) -> Opti
         );
         return None;
     };
-    let models_table = reader.table(models_value, "`models`")?;
+    let models_table = reader.table(models_value, &"`models`")?;
     let mut raw_models = Vec::new();
     for (key, v) in models_table.iter() {
         let name = Name::new(key.get_ref().as_ref(), reader.kspan(key));
@@ -186,7 +186,7 @@ fn first_line(s: &str) -> String {
 impl Reader<'_> {
     fn project(&mut self, v: &reader::Value<'_>) -> Project {
         let mut project = Project::default();
-        let Some(table) = self.table(v, "`[project]`") else {
+        let Some(table) = self.table(v, &"`[project]`") else {
             return project;
         };
         for (key, v) in table.iter() {
@@ -224,7 +224,7 @@ impl Reader<'_> {
                     };
                     let mut dialects = Vec::new();
                     for item in items.iter() {
-                        let Some(s) = self.string(item, "a dialect") else {
+                        let Some(s) = self.string(item, &"a dialect") else {
                             continue;
                         };
                         match DialectName::parse(s) {
@@ -272,7 +272,7 @@ impl Reader<'_> {
             self.mismatch(
                 v,
                 "a table",
-                &format!("model `{}`", name.text),
+                &format_args!("model `{}`", name.text),
                 Some(format!(
                     "declare fields under [models.{}.fields]",
                     name.text
@@ -293,7 +293,8 @@ impl Reader<'_> {
             match k {
                 "fields" => {
                     raw.fields_span = Some(self.kspan(key));
-                    let Some(fields) = self.table(v, &format!("the fields of `{model}`")) else {
+                    let Some(fields) = self.table(v, &format_args!("the fields of `{model}`"))
+                    else {
                         continue;
                     };
                     for (fkey, fv) in fields.iter() {
@@ -303,12 +304,12 @@ impl Reader<'_> {
                     }
                 }
                 "meta" => {
-                    if let Some(t) = self.table(v, &format!("the meta of `{model}`")) {
+                    if let Some(t) = self.table(v, &format_args!("the meta of `{model}`")) {
                         raw.meta = self.meta(&model, t);
                     }
                 }
                 "extends" => {
-                    if let Some(s) = self.string(v, &format!("`extends` of `{model}`")) {
+                    if let Some(s) = self.string(v, &format_args!("`extends` of `{model}`")) {
                         let inner = self.inner_span(v, s);
                         raw.extends = Some(Name::new(s, inner(0..s.len())));
                     }

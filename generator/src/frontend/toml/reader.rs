@@ -1,5 +1,6 @@
 //! Typed reading of TOML values with spans, reporting every mismatch as a diagnostic.
 
+use std::fmt;
 use std::ops::Range;
 
 use toml::Spanned as TSpanned;
@@ -49,7 +50,13 @@ impl<'a> Reader<'a> {
     }
 
     /// Reports `v` as the wrong kind of value.
-    pub fn mismatch(&mut self, v: &Value<'_>, expected: &str, what: &str, help: Option<String>) {
+    pub fn mismatch(
+        &mut self,
+        v: &Value<'_>,
+        expected: &str,
+        what: &dyn fmt::Display,
+        help: Option<String>,
+    ) {
         let mut d = Diagnostic::error(format!(
             "expected {expected} for {what}, found {}",
             kind_of(v.get_ref())
@@ -66,7 +73,11 @@ impl<'a> Reader<'a> {
         self.push(d);
     }
 
-    pub fn table<'v, 'i>(&mut self, v: &'v Value<'i>, what: &str) -> Option<&'v DeTable<'i>> {
+    pub fn table<'v, 'i>(
+        &mut self,
+        v: &'v Value<'i>,
+        what: &dyn fmt::Display,
+    ) -> Option<&'v DeTable<'i>> {
         match v.get_ref() {
             DeValue::Table(t) => Some(t),
             _ => {
@@ -76,7 +87,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub fn array<'v, 'i>(&mut self, v: &'v Value<'i>, what: &str) -> Option<&'v DeArray<'i>> {
+    pub fn array<'v, 'i>(
+        &mut self,
+        v: &'v Value<'i>,
+        what: &dyn fmt::Display,
+    ) -> Option<&'v DeArray<'i>> {
         match v.get_ref() {
             DeValue::Array(a) => Some(a),
             _ => {
@@ -86,7 +101,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub fn string<'v>(&mut self, v: &'v Value<'_>, what: &str) -> Option<&'v str> {
+    pub fn string<'v>(&mut self, v: &'v Value<'_>, what: &dyn fmt::Display) -> Option<&'v str> {
         match v.get_ref() {
             DeValue::String(s) => Some(s.as_ref()),
             _ => {
@@ -96,7 +111,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub fn boolean(&mut self, v: &Value<'_>, what: &str, key: &str) -> Option<bool> {
+    pub fn boolean(&mut self, v: &Value<'_>, what: &dyn fmt::Display, key: &str) -> Option<bool> {
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             DeValue::String(s) if s == "true" || s == "false" || s == "True" || s == "False" => {
@@ -124,7 +139,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A non-negative integer that fits in `u32` and is at least `min`.
-    pub fn count(&mut self, v: &Value<'_>, what: &str, min: u32) -> Option<u32> {
+    pub fn count(&mut self, v: &Value<'_>, what: &dyn fmt::Display, min: u32) -> Option<u32> {
         match v.get_ref() {
             DeValue::Integer(i) => {
                 let parsed = i64::from_str_radix(i.as_str(), i.radix()).ok();
