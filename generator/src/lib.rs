@@ -18,6 +18,7 @@ pub mod ddl;
 pub mod diagnostics;
 pub mod frontend;
 pub mod ir;
+pub mod migrate;
 pub mod naming;
 pub mod source;
 pub mod validate;

@@ -1,0 +1,1 @@
+//! Applying migrations (see the module docs).
