@@ -39,13 +39,35 @@ pub(crate) struct RawMeta {
     pub has_constraints: bool,
     pub has_managed: bool,
     pub has_get_latest_by: bool,
+    /// Keys set so far (sections may each set some), with where.
+    pub seen: Vec<(&'static str, crate::source::Span)>,
 }
 
 impl Reader<'_> {
-    pub fn meta(&mut self, model: &str, table: &DeTable<'_>) -> RawMeta {
-        let mut raw = RawMeta::default();
+    /// Lowers meta options into `raw`. Each key may be set once; with `append` (an array of
+    /// tables section, `[[models.X.meta.indexes]]`) indexes and constraints add to earlier ones.
+    pub fn meta(&mut self, model: &str, table: &DeTable<'_>, raw: &mut RawMeta, append: bool) {
         for (key, v) in table.iter() {
             let k: &str = key.get_ref().as_ref();
+            if let Some(&known) = META_KEYS.iter().find(|m| **m == k) {
+                let appendable = append && matches!(k, "indexes" | "constraints");
+                if let Some(&(_, first)) = raw.seen.iter().find(|(m, _)| *m == known) {
+                    if !appendable {
+                        self.push(
+                            Diagnostic::error(format!(
+                                "meta option `{k}` of `{model}` is set twice"
+                            ))
+                            .at(self.kspan(key))
+                            .label("set again here")
+                            .related(first, "first set here")
+                            .help("keep one of them"),
+                        );
+                        continue;
+                    }
+                } else {
+                    raw.seen.push((known, self.kspan(key)));
+                }
+            }
             let what = format_args!("`{k}` of `{model}` meta");
             match k {
                 "db_table" => raw.db_table = self.meta_name(v, &what),
@@ -110,7 +132,6 @@ impl Reader<'_> {
                 _ => self.unknown_key(key, "meta option", META_KEYS),
             }
         }
-        raw
     }
 
     fn meta_name(&mut self, v: &TValue<'_>, what: &dyn fmt::Display) -> Option<Name> {

@@ -9,6 +9,7 @@ mod inherit;
 mod literal;
 mod meta;
 mod reader;
+mod sections;
 
 use toml::de::{DeTable, DeValue};
 
@@ -54,50 +55,55 @@ pub fn parse(sources: &SourceMap, file: FileId, diags: &mut Diagnostics) -> Opti
         );
         return None;
     }
-    let (doc, errors) = DeTable::parse_recoverable(text);
-    if !errors.is_empty() {
-        for e in errors {
-            let span = e.span().unwrap_or(0..0);
-            let mut message = e.message().trim().replace('\n', "; ");
-            let mut label = first_line(e.message());
-            let help = if message == "duplicate key" {
-                let key = text.get(span.clone()).unwrap_or("").trim();
-                message = format!("duplicate key `{key}`");
-                label = "defined again here".into();
-                "a key may appear only once in a table: remove or rename one of them"
-            } else if message.starts_with("cannot recurse further") {
-                message = "arrays and tables nest too deeply".into();
-                label = "too deep".into();
-                "nest arrays and inline tables less deeply"
-            } else {
-                syntax_help(&message)
-            };
-            diags.push(
-                Diagnostic::error(format!("invalid TOML: {message}"))
-                    .at(crate::source::Span::new(file, span))
-                    .label(label)
-                    .help(help),
-            );
+    // Each section is parsed, lowered and dropped before the next (see `sections`).
+    let mut acc = Accumulator::default();
+    let mut syntax_errors = false;
+    for section in sections::split(text) {
+        let src = &text[section.range.clone()];
+        let base = section.range.start;
+        if !section.array {
+            if let Some(header) = header_key(src) {
+                let span =
+                    crate::source::Span::new(file, base..base + src.find(']').map_or(0, |e| e + 1));
+                if let Some(first) = acc.headers.get(&header) {
+                    diags.push(
+                        Diagnostic::error(format!("table [{header}] is declared twice"))
+                            .at(span)
+                            .label("declared again here")
+                            .related(*first, "first declared here")
+                            .help("merge the two tables into one"),
+                    );
+                } else {
+                    acc.headers.insert(header, span);
+                }
+            }
         }
+        let (doc, errors) = DeTable::parse_recoverable(src);
+        if !errors.is_empty() {
+            syntax_errors = true;
+            for e in errors {
+                let span = e.span().unwrap_or(0..0);
+                diags.push(syntax_error(file, src, base, span, e.message()));
+            }
+            continue;
+        }
+        if syntax_errors {
+            // Keep looking for syntax errors, but lower nothing more.
+            continue;
+        }
+        let mut reader = Reader {
+            file,
+            src,
+            base,
+            diags,
+        };
+        reader.root(doc.get_ref(), &mut acc, section.array);
+    }
+    if syntax_errors {
         return None;
     }
-    let mut reader = Reader {
-        file,
-        src: text,
-        diags,
-    };
-    let root = doc.get_ref();
-    for (key, _) in root.iter() {
-        if !ROOT_KEYS.contains(&key.get_ref().as_ref()) {
-            reader.unknown_key(key, "top-level table", ROOT_KEYS);
-        }
-    }
-    let project = match root.get("project") {
-        Some(v) => reader.project(v),
-        None => Project::default(),
-    };
-    let Some(models_value) = root.get("models") else {
-        reader.push(
+    let Some(models_span) = acc.models_span else {
+        diags.push(
             Diagnostic::error("the models file declares no models")
                 .at(crate::source::Span::new(file, 0..0))
                 .label("no [models] table")
@@ -105,24 +111,87 @@ pub fn parse(sources: &SourceMap, file: FileId, diags: &mut Diagnostics) -> Opti
         );
         return None;
     };
-    let models_table = reader.table(models_value, &"`models`")?;
-    let mut raw_models = Vec::new();
-    for (key, v) in models_table.iter() {
-        let name = Name::new(key.get_ref().as_ref(), reader.kspan(key));
-        if let Some(m) = reader.model(name, v) {
-            raw_models.push(m);
+    if acc.models.is_empty() {
+        if !diags.has_errors() {
+            diags.push(
+                Diagnostic::error("the models file declares no models")
+                    .at(models_span)
+                    .label("empty")
+                    .help("declare a model, e.g.\n[models.Post.fields]\ntitle = { type = \"char\", max_length = 200 }"),
+            );
         }
-    }
-    if raw_models.is_empty() && !reader.diags.has_errors() {
-        reader.push(
-            Diagnostic::error("the models file declares no models")
-                .at(reader.vspan(models_value))
-                .label("empty")
-                .help("declare a model, e.g.\n[models.Post.fields]\ntitle = { type = \"char\", max_length = 200 }"),
-        );
         return None;
     }
-    Some(inherit::build(project, raw_models, reader.diags))
+    Some(inherit::build(acc.project, acc.models, diags))
+}
+
+/// What the sections have declared so far. Sections may declare parts of the same table
+/// (`[models.A.fields]` and, later, `[models.A.meta]`); a key may be set only once.
+#[derive(Default)]
+struct Accumulator {
+    project: Project,
+    /// `[project]` keys set so far, with where.
+    project_keys: Vec<(&'static str, crate::source::Span)>,
+    /// Where `models` was first seen.
+    models_span: Option<crate::source::Span>,
+    models: Vec<inherit::RawModel>,
+    index: std::collections::HashMap<String, usize>,
+    /// Headers of the `[table]` sections seen, without whitespace.
+    headers: std::collections::HashMap<String, crate::source::Span>,
+}
+
+/// The key of a `[table]` header at the start of `src`, whitespace outside quotes removed.
+fn header_key(src: &str) -> Option<String> {
+    let body = src.strip_prefix('[')?;
+    let mut key = String::new();
+    let mut quote: Option<char> = None;
+    for c in body.chars() {
+        match (quote, c) {
+            (None, ']') => return Some(key),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                key.push(c);
+            }
+            (Some(q), c) if c == q => {
+                quote = None;
+                key.push(c);
+            }
+            (None, c) if c.is_whitespace() => {}
+            (_, '\n') => return None,
+            (_, c) => key.push(c),
+        }
+    }
+    None
+}
+
+fn syntax_error(
+    file: FileId,
+    src: &str,
+    base: usize,
+    span: std::ops::Range<usize>,
+    raw: &str,
+) -> Diagnostic {
+    let mut message = raw.trim().replace('\n', "; ");
+    let mut label = first_line(raw);
+    let help = if message == "duplicate key" {
+        let key = src.get(span.clone()).unwrap_or("").trim();
+        message = format!("duplicate key `{key}`");
+        label = "defined again here".into();
+        "a key may appear only once in a table: remove or rename one of them"
+    } else if message.starts_with("cannot recurse further") {
+        message = "arrays and tables nest too deeply".into();
+        label = "too deep".into();
+        "nest arrays and inline tables less deeply"
+    } else {
+        syntax_help(&message)
+    };
+    Diagnostic::error(format!("invalid TOML: {message}"))
+        .at(crate::source::Span::new(
+            file,
+            base + span.start..base + span.end,
+        ))
+        .label(label)
+        .help(help)
 }
 
 /// How to fix the common TOML syntax errors (by the parser's message).
@@ -184,13 +253,53 @@ fn first_line(s: &str) -> String {
 }
 
 impl Reader<'_> {
-    fn project(&mut self, v: &reader::Value<'_>) -> Project {
-        let mut project = Project::default();
+    /// Lowers one section's document into the accumulator. `append`: the section is an
+    /// array of tables (`[[...]]`), whose arrays add to those of earlier sections.
+    fn root(&mut self, root: &DeTable<'_>, acc: &mut Accumulator, append: bool) {
+        for (key, v) in root.iter() {
+            match key.get_ref().as_ref() {
+                "project" => self.project(v, acc),
+                "models" => {
+                    if acc.models_span.is_none() {
+                        acc.models_span = Some(self.kspan(key));
+                    }
+                    let Some(models) = self.table(v, &"`models`") else {
+                        continue;
+                    };
+                    for (key, v) in models.iter() {
+                        let name = Name::new(key.get_ref().as_ref(), self.kspan(key));
+                        self.model(name, v, acc, append);
+                    }
+                }
+                _ => self.unknown_key(key, "top-level table", ROOT_KEYS),
+            }
+        }
+    }
+
+    fn project(&mut self, v: &reader::Value<'_>, acc: &mut Accumulator) {
         let Some(table) = self.table(v, &"`[project]`") else {
-            return project;
+            return;
         };
+        let project = &mut acc.project;
         for (key, v) in table.iter() {
             let k: &str = key.get_ref().as_ref();
+            if let Some(&(known, first)) = PROJECT_KEYS
+                .iter()
+                .find(|p| **p == k)
+                .and_then(|p| acc.project_keys.iter().find(|(q, _)| q == p))
+            {
+                self.push(
+                    Diagnostic::error(format!("`{known}` is set twice in [project]"))
+                        .at(self.kspan(key))
+                        .label("set again here")
+                        .related(first, "first set here")
+                        .help("keep one of them"),
+                );
+                continue;
+            }
+            if let Some(p) = PROJECT_KEYS.iter().find(|p| **p == k) {
+                acc.project_keys.push((p, self.kspan(key)));
+            }
             let what = format!("`{k}` in [project]");
             match k {
                 "app" => {
@@ -264,10 +373,9 @@ impl Reader<'_> {
                 _ => self.unknown_key(key, "project option", PROJECT_KEYS),
             }
         }
-        project
     }
 
-    fn model(&mut self, name: Name, v: &reader::Value<'_>) -> Option<inherit::RawModel> {
+    fn model(&mut self, name: Name, v: &reader::Value<'_>, acc: &mut Accumulator, append: bool) {
         let DeValue::Table(table) = v.get_ref() else {
             self.mismatch(
                 v,
@@ -278,15 +386,23 @@ impl Reader<'_> {
                     name.text
                 )),
             );
-            return None;
+            return;
         };
-        let mut raw = inherit::RawModel {
-            name,
-            extends: None,
-            fields: Vec::new(),
-            meta: meta::RawMeta::default(),
-            fields_span: None,
+        let i = match acc.index.get(name.text.as_str()) {
+            Some(&i) => i,
+            None => {
+                acc.index.insert(name.text.clone(), acc.models.len());
+                acc.models.push(inherit::RawModel {
+                    name,
+                    extends: None,
+                    fields: Vec::new(),
+                    meta: meta::RawMeta::default(),
+                    fields_span: None,
+                });
+                acc.models.len() - 1
+            }
         };
+        let raw = &mut acc.models[i];
         let model = raw.name.text.clone();
         for (key, v) in table.iter() {
             let k: &str = key.get_ref().as_ref();
@@ -299,16 +415,39 @@ impl Reader<'_> {
                     };
                     for (fkey, fv) in fields.iter() {
                         let fname = Name::new(fkey.get_ref().as_ref(), self.kspan(fkey));
+                        if let Some(first) = raw.fields.iter().find(|f| f.name.text == fname.text) {
+                            self.push(
+                                Diagnostic::error(format!(
+                                    "field `{}` of `{model}` is declared twice",
+                                    fname.text
+                                ))
+                                .at(fname.span)
+                                .label("declared again here")
+                                .related(first.name.span, "first declared here")
+                                .help("remove or rename one of them"),
+                            );
+                            continue;
+                        }
                         let field = self.field(&model, fname, fv);
                         raw.fields.push(field);
                     }
                 }
                 "meta" => {
                     if let Some(t) = self.table(v, &format_args!("the meta of `{model}`")) {
-                        raw.meta = self.meta(&model, t);
+                        self.meta(&model, t, &mut raw.meta, append);
                     }
                 }
                 "extends" => {
+                    if let Some(first) = &raw.extends {
+                        self.push(
+                            Diagnostic::error(format!("`extends` of `{model}` is set twice"))
+                                .at(self.kspan(key))
+                                .label("set again here")
+                                .related(first.span, "first set here")
+                                .help("a model extends one base; keep one"),
+                        );
+                        continue;
+                    }
                     if let Some(s) = self.string(v, &format_args!("`extends` of `{model}`")) {
                         let inner = self.inner_span(v, s);
                         raw.extends = Some(Name::new(s, inner(0..s.len())));
@@ -338,6 +477,5 @@ impl Reader<'_> {
                 }
             }
         }
-        Some(raw)
     }
 }

@@ -15,7 +15,10 @@ pub(crate) type Key<'i> = TSpanned<DeString<'i>>;
 /// Reads values out of one file's TOML tree into diagnostics-aware results.
 pub(crate) struct Reader<'a> {
     pub file: FileId,
+    /// The text being read (one section of the file); spans of values are relative to it.
     pub src: &'a str,
+    /// Where `src` starts in the file.
+    pub base: usize,
     pub diags: &'a mut Diagnostics,
 }
 
@@ -34,7 +37,7 @@ pub(crate) fn kind_of(v: &DeValue<'_>) -> &'static str {
 
 impl<'a> Reader<'a> {
     pub fn span(&self, range: Range<usize>) -> Span {
-        Span::new(self.file, range)
+        Span::new(self.file, self.base + range.start..self.base + range.end)
     }
 
     pub fn vspan(&self, v: &Value<'_>) -> Span {
