@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::ir::DialectName;
 use crate::{Compilation, compile_file};
@@ -106,6 +106,81 @@ pub enum Command {
         )]
         database: String,
     },
+
+    /// Apply the migrations to a database, or unapply them back to TARGET (Django's `migrate`).
+    ///
+    /// Reads the compiled migrations of the database's dialect, `migrations/<dialect>/`
+    /// (next to the models file unless --migrations names another folder), and runs them
+    /// with sqlx's migrator: its history table _sqlx_migrations, its checksums and its lock,
+    /// so `sqlx migrate run` and `sqlx::migrate!` agree with it. Without TARGET, applies every
+    /// migration not yet applied. With TARGET, unapplies the applied migrations after it
+    /// through their down migrations (newest first) and applies those up to it.
+    ///
+    /// Before anything runs, refuses (exit code 1, database unchanged) a partially applied
+    /// (dirty) migration, an applied migration whose file is missing or was edited, two
+    /// migrations with one number, a TARGET that does not exist, and going back past a
+    /// migration without a down file. PostgreSQL and SQLite run each migration in one
+    /// transaction; MySQL/MariaDB commit DDL statement by statement.
+    Migrate {
+        /// The migration to end at: its number (0002), its full name (0002_product_add_slug),
+        /// or zero to unapply every migration. Default: the latest.
+        #[arg(value_name = "TARGET")]
+        target: Option<String>,
+
+        #[command(flatten)]
+        database: DatabaseArg,
+
+        #[command(flatten)]
+        migrations: MigrationsArg,
+    },
+
+    /// List the migrations and whether each is applied on a database (Django's `showmigrations`).
+    ///
+    /// One line per migration of `migrations/<dialect>/`, in order: `[X] 0001_initial` when it
+    /// is applied, `[ ] 0002_...` when not. Also marks an applied migration that was edited
+    /// since, one that is partially applied (dirty), and one applied whose files are missing.
+    /// Reads only: a SQLite file that does not exist is shown as empty and is not created.
+    Showmigrations {
+        #[command(flatten)]
+        database: DatabaseArg,
+
+        #[command(flatten)]
+        migrations: MigrationsArg,
+    },
+}
+
+/// The database a command works on.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArg {
+    /// Database URL: postgres://..., mysql://... (MariaDB too) or sqlite://FILE.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "DATABASE_URL",
+        default_value = crate::migrate::runner::DEFAULT_DATABASE
+    )]
+    pub database: String,
+}
+
+/// Where the migrations are.
+#[derive(Debug, Clone, Args)]
+pub struct MigrationsArg {
+    /// The migrations folder [default: migrations/ next to the models file].
+    #[arg(long, value_name = "DIR")]
+    pub migrations: Option<PathBuf>,
+}
+
+impl MigrationsArg {
+    /// The folder: --migrations, else `migrations` in the directory of the models file.
+    pub fn dir(&self, models: &Path) -> PathBuf {
+        match &self.migrations {
+            Some(dir) => dir.clone(),
+            None => models
+                .parent()
+                .unwrap_or_else(|| Path::new(""))
+                .join("migrations"),
+        }
+    }
 }
 
 /// Runs the command line; returns the process exit code.
@@ -233,6 +308,108 @@ pub fn run(cli: Cli) -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+        Command::Migrate {
+            target,
+            database,
+            migrations,
+        } => migrate(
+            &database.database,
+            &migrations.dir(&cli.models),
+            target.as_deref(),
+        ),
+        Command::Showmigrations {
+            database,
+            migrations,
+        } => showmigrations(&database.database, &migrations.dir(&cli.models)),
+    }
+}
+
+/// `modelc migrate`: Django's output on stdout (`Applying 0001_initial... OK`), errors on
+/// stderr.
+fn migrate(url: &str, dir: &Path, target: Option<&str>) -> ExitCode {
+    use crate::migrate::runner::{self, Direction, Progress, Target};
+    let target = target.map(Target::parse);
+    let mut open = false;
+    let mut report = |p: Progress<'_>| {
+        let mut out = std::io::stdout().lock();
+        let _ = match p {
+            Progress::Start { direction, name } => {
+                open = true;
+                let verb = match direction {
+                    Direction::Forwards => "Applying",
+                    Direction::Backwards => "Unapplying",
+                };
+                write!(out, "{verb} {name}...")
+            }
+            Progress::Done { .. } => {
+                open = false;
+                writeln!(out, " OK")
+            }
+        };
+        let _ = out.flush();
+    };
+    let result = runner::migrate_blocking(url, dir, target.as_ref(), &mut report);
+    match result {
+        Ok(done) => {
+            if done.applied.is_empty() && done.unapplied.is_empty() {
+                println!("No migrations to apply.");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            if open {
+                println!(" FAILED");
+            }
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `modelc showmigrations`: `[X] 0001_initial` / `[ ] 0002_...` on stdout.
+fn showmigrations(url: &str, dir: &Path) -> ExitCode {
+    use crate::migrate::runner::{self, State};
+    match runner::show_blocking(url, dir) {
+        Ok(listing) => {
+            let mut out = String::new();
+            if listing.migrations.is_empty() {
+                out.push_str(&format!("(no migrations in {})\n", listing.dir.display()));
+            }
+            for m in &listing.migrations {
+                let line = match m.state {
+                    State::Applied => format!("[X] {}", m.name),
+                    State::NotApplied => format!("[ ] {}", m.name),
+                    State::Edited => format!(
+                        "[X] {} (edited after it was applied: its checksum differs)",
+                        m.name
+                    ),
+                    State::Dirty => format!(
+                        "[!] {} (partially applied: modelc migrate says how to recover)",
+                        m.name
+                    ),
+                    State::Missing => format!(
+                        "[X] {} (applied, but its files are missing from {})",
+                        m.name,
+                        listing.dir.display()
+                    ),
+                };
+                out.push_str(&line);
+                out.push('\n');
+            }
+            let mut stdout = std::io::stdout().lock();
+            if stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
         }
     }
 }
