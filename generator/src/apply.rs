@@ -115,7 +115,7 @@ pub async fn apply(schema: &Schema, url: &str) -> Result<Report, ApplyError> {
     let tables: Vec<&str> = plan
         .iter()
         .filter_map(|s| match s {
-            Statement::CreateTable(t) => Some(t.name.as_str()),
+            Statement::CreateTable(t) => Some(t.name.as_ref()),
             _ => None,
         })
         .collect();

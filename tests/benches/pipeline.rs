@@ -5,8 +5,14 @@
 //! `cargo bench -p modelc-tests --bench pipeline`; after criterion's own report it prints a
 //! table of medians with the pipeline/toml ratio for each size and the 10,000/1,000 ratio
 //! (see BENCHMARKS.md).
+//!
+//! The process allocates with mimalloc, as the `modelc` binary does; the floor and the
+//! pipeline share it.
 
 mod common;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};

@@ -98,7 +98,7 @@ fn fixture() -> modelc::Compilation {
     assert_eq!(note.meta.db_comment.as_deref(), Some(TABLE_COMMENT));
     for (column, value) in DEFAULTS {
         let field = note.lookup(column).expect(column);
-        match &field.default {
+        match field.default.as_deref() {
             Some(Value::Str(s)) => assert_eq!(s, value, "IR default of {column}"),
             Some(Value::Int(i)) => assert_eq!(i.to_string(), value, "IR default of {column}"),
             other => assert!(field.db_default.is_some(), "{column}: default {other:?}"),

@@ -381,7 +381,7 @@ fn ir_tables(schema: &Schema) -> BTreeMap<String, Vec<String>> {
         }
         add(
             model.db_table.clone(),
-            model.columns().map(|f| f.column.clone()).collect(),
+            model.columns().map(|f| f.column.to_string()).collect(),
         );
         for field in model
             .fields

@@ -51,6 +51,13 @@ fn ddl_per_dialect() {
                 continue;
             }
             let sql = first.sql(dialect).unwrap();
+            // The streaming writer and the statement list say the same.
+            let d = modelc::ddl::dialect_for(dialect);
+            assert_eq!(
+                modelc::ddl::render(&modelc::ddl::plan(schema, d), d),
+                sql,
+                "{name}/{dialect}"
+            );
             assert_eq!(
                 Some(&sql),
                 again.sql(dialect).as_ref(),

@@ -13,17 +13,19 @@ mod plan;
 pub mod postgres;
 pub mod sqlite;
 mod statement;
+mod types;
 mod writer;
 
 pub use capabilities::{Capabilities, CommentSupport};
 pub use mysql::MySql;
-pub use plan::{column_type, plan};
+pub use plan::{Planner, TablePlan, TableSource, plan, table_sources};
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 pub use statement::{
-    AddForeignKey, ColumnDef, ColumnDefault, CreateIndex, CreateTable, ForeignKeyRef, SqlType,
-    Statement, TableConstraint,
+    AddForeignKey, ColumnDef, ColumnDefault, CreateIndex, CreateTable, ForeignKeyRef, Ident,
+    SqlType, Statement, TableConstraint,
 };
+pub use types::column_type;
 pub use writer::SqlWriter;
 
 use crate::ir::{DialectName, Expr, Func, Schema, Value};
@@ -74,8 +76,8 @@ pub trait Dialect: Sync {
     /// Appends `e` so that comparing it with string literals is exact (byte for byte).
     /// Defaults to `e` itself: PostgreSQL and SQLite compare strings exactly unless told
     /// otherwise.
-    fn exact(&self, w: &mut SqlWriter<'_>, e: &Expr) {
-        w.expr(e);
+    fn exact(&self, w: &mut SqlWriter<'_>, column: &str) {
+        w.ident(column);
     }
 
     /// Text that follows the column definition of an auto-increment primary key
@@ -120,31 +122,87 @@ pub fn dialect_for(name: DialectName) -> &'static dyn Dialect {
     }
 }
 
-/// Renders `statements` as one SQL script: each statement ends with `;` and a newline.
+/// Whether a blank line goes before `s`, which follows `prev`: before each table, and
+/// before the foreign keys that follow the tables.
+fn blank_before(prev: Option<&Statement>, s: &Statement) -> bool {
+    match (prev, s) {
+        (None, _) => false,
+        (Some(_), Statement::CreateTable(_)) => true,
+        (Some(p), Statement::AddForeignKey(_)) => !matches!(p, Statement::AddForeignKey(_)),
+        _ => false,
+    }
+}
+
+/// Renders `statements` as one SQL script: each statement ends with `;` and a newline, with
+/// a blank line before each table and before the foreign keys.
 pub fn render(statements: &[Statement], dialect: &dyn Dialect) -> String {
     let mut w = SqlWriter::new(dialect);
-    for (i, s) in statements.iter().enumerate() {
-        if i > 0 && matches!(s, Statement::CreateTable(_)) {
+    let mut prev = None;
+    for s in statements {
+        if blank_before(prev, s) {
             w.push("\n");
         }
         w.statement(s);
         w.push(";\n");
-        if matches!(s, Statement::CreateTable(_))
-            && !matches!(
-                statements.get(i + 1),
-                Some(Statement::CreateTable(_)) | None
-            )
-        {
-            w.push("\n");
-        }
+        prev = Some(s);
     }
     w.finish()
 }
 
+/// Writes the DDL creating every managed table of a validated schema to `out`, table by
+/// table, holding no more than one table's plan and text at a time. The text is that of
+/// [`render`]`(&`[`plan`]`(..))`.
+pub fn write_schema(
+    schema: &Schema,
+    dialect: DialectName,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let d = dialect_for(dialect);
+    let planner = Planner::new(schema, d);
+    let sources = table_sources(schema);
+    let mut w = SqlWriter::new(d);
+    let mut wrote_any = false;
+    for &source in &sources {
+        let Some(t) = planner.table(source) else {
+            continue;
+        };
+        if wrote_any {
+            w.push("\n");
+        }
+        wrote_any = true;
+        w.statement(&Statement::CreateTable(t.table));
+        w.push(";\n");
+        for c in &t.comments {
+            w.statement(c);
+            w.push(";\n");
+        }
+        for i in t.indexes {
+            w.statement(&Statement::CreateIndex(i));
+            w.push(";\n");
+        }
+        out.write_all(w.take().as_bytes())?;
+    }
+    let mut first_fk = true;
+    for &source in &sources {
+        for fk in planner.foreign_keys(source) {
+            if first_fk && wrote_any {
+                w.push("\n");
+            }
+            first_fk = false;
+            w.statement(&Statement::AddForeignKey(fk));
+            w.push(";\n");
+        }
+        out.write_all(w.take().as_bytes())?;
+    }
+    Ok(())
+}
+
 /// DDL creating every managed table of a validated schema, for one dialect.
 pub fn schema_sql(schema: &Schema, dialect: DialectName) -> String {
-    let d = dialect_for(dialect);
-    render(&plan(schema, d), d)
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write_schema(schema, dialect, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Renders one expression (already resolved to column names) for `dialect`.

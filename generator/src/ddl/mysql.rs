@@ -143,9 +143,9 @@ impl Dialect for MySql {
     /// spaces and accents (`utf8mb4_general_ci`: 'DR' = 'dr', 'é' = 'e'), so a choices check
     /// would let near misses in. A binary string compares byte for byte ("The BINARY
     /// Operator", "Cast Functions and Operators").
-    fn exact(&self, w: &mut SqlWriter<'_>, e: &crate::ir::Expr) {
+    fn exact(&self, w: &mut SqlWriter<'_>, column: &str) {
         w.push("CAST(");
-        w.expr(e);
+        w.ident(column);
         w.push(" AS BINARY)");
     }
 

@@ -1,114 +1,624 @@
-//! Plans the DDL of a validated schema for one dialect: tables (dependencies first), their
-//! columns, keys, uniques and checks, then indexes, then foreign keys where the dialect adds
-//! them after the tables. Names follow Django (see `naming`).
+//! Plans the DDL of a validated schema for one dialect, table by table: each managed table
+//! (dependencies first, then the automatic many-to-many tables) with its columns, keys,
+//! uniques, checks, comments and indexes; foreign keys are added after all tables where the
+//! dialect adds them separately. Names follow Django (see `naming`) and are borrowed from the
+//! schema wherever they are written there, so planning a table costs little more than
+//! rendering it, and nothing holds the plan of a whole schema unless asked to ([`plan`]).
+
+use std::borrow::Cow;
 
 use crate::ir::{
-    Constraint, Expr, ExprKind, Field, FieldType, Func, Model, OnDelete, Schema, SqlExpr,
-    SqlExprKind, Value,
+    Constraint, Expr, ExprKind, Field, FieldType, Model, OnDelete, Schema, SqlExprKind, Value,
 };
 use crate::naming::{index_name, meta_index_name};
-use crate::source::Span;
 
+use super::types::{base_type, related_type};
 use super::{
-    AddForeignKey, ColumnDef, ColumnDefault, CommentSupport, CreateIndex, CreateTable, Dialect,
-    ForeignKeyRef, SqlType, Statement, TableConstraint,
+    AddForeignKey, Capabilities, ColumnDef, ColumnDefault, CommentSupport, CreateIndex,
+    CreateTable, Dialect, ForeignKeyRef, Ident, SqlType, Statement, TableConstraint, column_type,
 };
 
-/// The SQL type of `field`'s column. A relation's column takes its target's type, without
-/// auto-increment, and unsigned only where the dialect matches related types exactly.
-pub fn column_type(schema: &Schema, field: &Field, dialect: &dyn Dialect) -> SqlType {
-    if field.ty.is_fk() {
-        if let Some((_, target)) = schema.target(field) {
-            let ty = base_type(target);
-            if dialect.caps().related_fields_match_type {
-                return ty;
+/// Everything that creates one table: the table, its comments, its indexes, and the foreign
+/// keys to add once every table exists (empty where the dialect declares them inline).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TablePlan<'a> {
+    pub table: CreateTable<'a>,
+    pub comments: Vec<Statement<'a>>,
+    pub indexes: Vec<CreateIndex<'a>>,
+    pub foreign_keys: Vec<AddForeignKey<'a>>,
+}
+
+/// Where a table comes from: a model, or a model's many-to-many field without `through`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableSource {
+    Model(usize),
+    ManyToMany { model: usize, field: usize },
+}
+
+/// The tables of `schema` in creation order.
+pub fn table_sources(schema: &Schema) -> Vec<TableSource> {
+    let order = super::order::table_order(schema);
+    let mut out: Vec<TableSource> = order.iter().map(|&m| TableSource::Model(m)).collect();
+    for &m in &order {
+        let model = &schema.models[m];
+        for (f, field) in model.fields.iter().enumerate() {
+            let auto = field.ty == FieldType::ManyToMany
+                && field.relation.as_ref().is_some_and(|r| r.through.is_none());
+            if auto {
+                out.push(TableSource::ManyToMany { model: m, field: f });
             }
-            return match ty {
-                SqlType::SmallInt { .. } => SqlType::SmallInt { unsigned: false },
-                SqlType::Int { .. } => SqlType::Int { unsigned: false },
-                SqlType::BigInt { .. } => SqlType::BigInt { unsigned: false },
-                other => other,
-            };
         }
     }
-    base_type(field)
+    out
 }
 
-fn base_type(field: &Field) -> SqlType {
-    use FieldType as T;
-    match field.ty {
-        T::Auto | T::Integer => SqlType::Int { unsigned: false },
-        T::BigAuto | T::BigInteger => SqlType::BigInt { unsigned: false },
-        T::SmallAuto | T::SmallInteger => SqlType::SmallInt { unsigned: false },
-        T::PositiveInteger => SqlType::Int { unsigned: true },
-        T::PositiveSmallInteger => SqlType::SmallInt { unsigned: true },
-        T::PositiveBigInteger => SqlType::BigInt { unsigned: true },
-        T::Char | T::Slug | T::Email | T::Url => {
-            SqlType::Varchar(field.effective_max_length().unwrap_or(255))
-        }
-        T::Text => SqlType::Text,
-        T::Float => SqlType::Float,
-        T::Decimal => SqlType::Decimal {
-            digits: field.max_digits.unwrap_or(10),
-            places: field.decimal_places.unwrap_or(0),
-        },
-        T::Boolean => SqlType::Bool,
-        T::Date => SqlType::Date,
-        T::DateTime => SqlType::DateTime,
-        T::Time => SqlType::Time,
-        T::Duration => SqlType::Duration,
-        T::Uuid => SqlType::Uuid,
-        T::Json => SqlType::Json,
-        T::Binary => SqlType::Binary,
-        T::IpAddress => SqlType::Inet(field.protocol),
-        // Validation guarantees relations resolve; many-to-many has no column.
-        T::ForeignKey | T::OneToOne | T::ManyToMany | T::Error => {
-            SqlType::BigInt { unsigned: false }
-        }
-    }
-}
-
-/// The shortest identifier limit of the configured dialects (generated names fit all).
-fn name_limit(schema: &Schema) -> Option<usize> {
-    crate::frontend::toml::name_limit(&schema.project)
-}
-
-struct Planner<'a> {
+/// Plans tables of one schema for one dialect.
+#[derive(Clone)]
+pub struct Planner<'a> {
     schema: &'a Schema,
     d: &'a dyn Dialect,
+    caps: Capabilities,
+    /// SQLite's `json_valid` checks on JSON columns.
+    json_checks: bool,
     limit: Option<usize>,
-    tables: Vec<Statement>,
-    indexes: Vec<Statement>,
-    fks: Vec<Statement>,
 }
 
-/// The statements creating every managed table of `schema` in `dialect`.
-pub fn plan(schema: &Schema, dialect: &dyn Dialect) -> Vec<Statement> {
-    let mut p = Planner {
-        schema,
-        d: dialect,
-        limit: name_limit(schema),
-        tables: Vec::new(),
-        indexes: Vec::new(),
-        fks: Vec::new(),
-    };
-    let order = super::order::table_order(schema);
-    for &i in &order {
-        p.model(&schema.models[i]);
+impl std::fmt::Debug for Planner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Planner")
+            .field("dialect", &self.d.name())
+            .finish()
     }
-    for &i in &order {
-        let model = &schema.models[i];
-        for field in model
-            .fields
-            .iter()
-            .filter(|f| f.ty == FieldType::ManyToMany)
-        {
-            p.m2m_table(model, field);
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(schema: &'a Schema, d: &'a dyn Dialect) -> Self {
+        Planner {
+            schema,
+            d,
+            caps: d.caps().clone(),
+            json_checks: d.name() == crate::ir::DialectName::Sqlite,
+            limit: crate::frontend::toml::name_limit(&schema.project),
         }
     }
-    let mut out = p.tables;
-    out.append(&mut p.indexes);
-    out.append(&mut p.fks);
+
+    /// A planner whose tables carry every schema object (and so every name) that any of the
+    /// configured dialects creates: indexes where any dialect makes them, foreign key
+    /// constraints where any adds them separately, SQLite's JSON checks if SQLite is one.
+    /// Its SQL is no dialect's; it serves to check names once for all dialects.
+    pub fn union(schema: &'a Schema) -> Option<Self> {
+        let dialects = &schema.project.dialects;
+        let first = super::dialect_for(*dialects.first()?);
+        let mut p = Planner::new(schema, first);
+        for &name in dialects {
+            let caps = super::dialect_for(name).caps();
+            p.caps.pattern_ops_index |= caps.pattern_ops_index;
+            p.caps.partial_indexes |= caps.partial_indexes;
+            p.caps.fk_creates_index &= caps.fk_creates_index;
+            p.caps.inline_foreign_keys &= caps.inline_foreign_keys;
+            p.json_checks |= name == crate::ir::DialectName::Sqlite;
+        }
+        Some(p)
+    }
+
+    /// The plan of one table.
+    pub fn table(&self, source: TableSource) -> Option<TablePlan<'a>> {
+        match source {
+            TableSource::Model(m) => Some(self.model(&self.schema.models[m])),
+            TableSource::ManyToMany { model, field } => {
+                let model = &self.schema.models[model];
+                self.m2m(model, &model.fields[field])
+            }
+        }
+    }
+
+    fn model(&self, model: &'a Model) -> TablePlan<'a> {
+        let table: &'a str = &model.db_table;
+        let mut columns = Vec::with_capacity(model.fields.len());
+        let mut constraints = Vec::new();
+        let mut comments = Vec::new();
+        let mut indexes = Vec::new();
+        for field in model.columns() {
+            let ty = column_type(self.schema, field, self.d);
+            let default = match (&field.default, &field.db_default) {
+                (Some(v), _) => Some(ColumnDefault::Literal(self.default_value(field, v))),
+                (None, Some(e)) => Some(ColumnDefault::Expr(e)),
+                (None, None) => None,
+            };
+            let references = if self.caps.inline_foreign_keys {
+                self.fk_ref(field)
+            } else {
+                None
+            };
+            let comment = field.db_comment.as_deref();
+            if let (Some(c), CommentSupport::Statement) = (comment, self.caps.comments) {
+                comments.push(Statement::CommentOnColumn {
+                    table: Cow::Borrowed(table),
+                    column: Cow::Borrowed(&field.column),
+                    comment: c,
+                });
+            }
+            self.column_checks(model, field, &mut constraints);
+            self.column_indexes(model, field, &ty, &mut indexes);
+            columns.push(ColumnDef {
+                name: Cow::Borrowed(&field.column),
+                ty,
+                null: field.null && !field.primary_key,
+                primary_key: field.primary_key,
+                auto_increment: field.ty.is_auto(),
+                unique: field.is_unique() && !field.primary_key,
+                default,
+                comment: comment.filter(|_| self.caps.comments == CommentSupport::Inline),
+                references,
+            });
+        }
+        for set in &model.meta.unique_together {
+            let cols = columns_of(model, set.fields.iter().map(|n| n.text.as_str()));
+            constraints.push(TableConstraint::Unique {
+                name: Cow::Owned(index_name(table, &refs(&cols), "_uniq", self.limit)),
+                columns: cols,
+                span: set.span,
+            });
+        }
+        for c in &model.meta.constraints {
+            self.constraint(model, c, &mut constraints, &mut indexes);
+        }
+        for index in &model.meta.indexes {
+            let cols: Vec<(Ident<'a>, bool)> = index
+                .fields
+                .iter()
+                .map(|f| (column_of(model, &f.field.text), f.descending))
+                .collect();
+            let name = match &index.name {
+                Some(n) => Cow::Borrowed(n.text.as_str()),
+                None => {
+                    let ordered: Vec<String> = cols
+                        .iter()
+                        .map(|(c, desc)| {
+                            if *desc {
+                                format!("-{c}")
+                            } else {
+                                c.to_string()
+                            }
+                        })
+                        .collect();
+                    let ordered: Vec<&str> = ordered.iter().map(String::as_str).collect();
+                    Cow::Owned(meta_index_name(table, &ordered))
+                }
+            };
+            let (condition, condition_raw) = self.condition(model, index.condition.as_ref());
+            indexes.push(CreateIndex {
+                name,
+                table: Cow::Borrowed(table),
+                columns: cols,
+                unique: false,
+                opclass: None,
+                condition,
+                condition_raw,
+                span: index.span,
+            });
+        }
+        if let (Some(c), CommentSupport::Statement) =
+            (model.meta.db_comment.as_deref(), self.caps.comments)
+        {
+            comments.insert(
+                0,
+                Statement::CommentOnTable {
+                    table: Cow::Borrowed(table),
+                    comment: c,
+                },
+            );
+        }
+        TablePlan {
+            table: CreateTable {
+                name: Cow::Borrowed(table),
+                columns,
+                constraints,
+                comment: model
+                    .meta
+                    .db_comment
+                    .as_deref()
+                    .filter(|_| self.caps.comments == CommentSupport::Inline),
+                span: model.name.span,
+            },
+            comments,
+            indexes,
+            foreign_keys: self.model_fks(model),
+        }
+    }
+
+    /// The foreign keys of one table, added after all tables (none where the dialect
+    /// declares them inline).
+    pub fn foreign_keys(&self, source: TableSource) -> Vec<AddForeignKey<'a>> {
+        match source {
+            TableSource::Model(m) => self.model_fks(&self.schema.models[m]),
+            TableSource::ManyToMany { .. } => self
+                .table(source)
+                .map(|t| t.foreign_keys)
+                .unwrap_or_default(),
+        }
+    }
+
+    fn model_fks(&self, model: &'a Model) -> Vec<AddForeignKey<'a>> {
+        if self.caps.inline_foreign_keys {
+            return Vec::new();
+        }
+        let table: &'a str = &model.db_table;
+        let mut out = Vec::new();
+        for field in model.columns() {
+            if let Some(target) = self.fk_ref(field) {
+                let suffix = format!("_fk_{}_{}", target.table, target.column);
+                out.push(AddForeignKey {
+                    table: Cow::Borrowed(table),
+                    name: Cow::Owned(index_name(table, &[&field.column], &suffix, self.limit)),
+                    column: Cow::Borrowed(&field.column),
+                    target,
+                    span: field.decl_span,
+                });
+            }
+        }
+        out
+    }
+
+    /// A default as a literal of the column's type (a relation's default is typed by its
+    /// target; validation has checked it fits).
+    fn default_value(&self, field: &Field, v: &'a Value) -> Cow<'a, Value> {
+        match (self.schema.target(field), v) {
+            (Some((_, target)), Value::Str(s)) if target.ty == FieldType::Uuid => {
+                let hex: String = s.chars().filter(|c| *c != '-').collect();
+                u128::from_str_radix(&hex, 16)
+                    .map(|u| Cow::Owned(Value::Uuid(u)))
+                    .unwrap_or(Cow::Borrowed(v))
+            }
+            _ => Cow::Borrowed(v),
+        }
+    }
+
+    fn fk_ref(&self, field: &Field) -> Option<ForeignKeyRef<'a>> {
+        if !field.ty.is_fk() {
+            return None;
+        }
+        let rel = field.relation.as_ref()?;
+        if !rel.db_constraint {
+            return None;
+        }
+        let (target_model, target_field) = self.schema.target(field)?;
+        let on_delete = match rel.on_delete {
+            Some(OnDelete::SetDefault) if !self.caps.on_delete_set_default => None,
+            other => other,
+        };
+        Some(ForeignKeyRef {
+            table: Cow::Borrowed(&target_model.db_table),
+            column: Cow::Borrowed(&target_field.column),
+            on_delete,
+            deferrable: self.caps.deferrable_fks,
+        })
+    }
+
+    /// Checks derived from a column: positive integers, choices, SQLite's JSON validity.
+    fn column_checks(
+        &self,
+        model: &'a Model,
+        field: &'a Field,
+        out: &mut Vec<TableConstraint<'a>>,
+    ) {
+        let table = &model.db_table;
+        let span = field.decl_span;
+        let column = Cow::Borrowed(field.column.as_str());
+        if field.ty.is_positive() {
+            out.push(TableConstraint::Positive {
+                name: self.short_name(table, &field.column, "check"),
+                column: column.clone(),
+                span,
+            });
+        }
+        if field.ty == FieldType::Json && self.json_checks {
+            out.push(TableConstraint::JsonValid {
+                name: self.short_name(table, &field.column, "check"),
+                column: column.clone(),
+                span,
+            });
+        }
+        if let Some(choices) = &field.choices {
+            out.push(TableConstraint::Choices {
+                name: self.short_name(table, &field.column, "choices"),
+                column,
+                values: &choices.items,
+                // String codes must match exactly, not by the collation's idea of equal.
+                exact: field.ty.is_string(),
+                span: choices.span,
+            });
+        }
+    }
+
+    /// `<table>_<column>_<suffix>` (PostgreSQL's own name for a column check), or Django's
+    /// hashed form when that is too long.
+    fn short_name(&self, table: &str, column: &str, suffix: &str) -> Ident<'a> {
+        let mut name = String::with_capacity(table.len() + column.len() + suffix.len() + 2);
+        for part in [table, "_", column, "_", suffix] {
+            name.push_str(part);
+        }
+        match self.limit {
+            Some(max) if name.len() > max => Cow::Owned(index_name(
+                table,
+                &[column],
+                &format!("_{suffix}"),
+                self.limit,
+            )),
+            _ => Cow::Owned(name),
+        }
+    }
+
+    fn column_indexes(
+        &self,
+        model: &'a Model,
+        field: &'a Field,
+        ty: &SqlType,
+        out: &mut Vec<CreateIndex<'a>>,
+    ) {
+        let table: &'a str = &model.db_table;
+        let fk_index_implicit = self.caps.fk_creates_index
+            && field.ty.is_fk()
+            && field.relation.as_ref().is_some_and(|r| r.db_constraint);
+        if field.wants_index() && !fk_index_implicit {
+            out.push(CreateIndex {
+                name: Cow::Owned(index_name(table, &[&field.column], "", self.limit)),
+                table: Cow::Borrowed(table),
+                columns: vec![(Cow::Borrowed(field.column.as_str()), false)],
+                unique: false,
+                opclass: None,
+                condition: None,
+                condition_raw: None,
+                span: field.decl_span,
+            });
+        }
+        // Django adds a `*_pattern_ops` index to indexed varchar and text columns on
+        // PostgreSQL so that LIKE 'x%' can use an index outside the C locale.
+        let indexed = field.db_index.unwrap_or(field.ty.is_fk()) || field.is_unique();
+        if self.caps.pattern_ops_index && indexed && ty.is_textual() {
+            let opclass = if *ty == SqlType::Text {
+                "text_pattern_ops"
+            } else {
+                "varchar_pattern_ops"
+            };
+            out.push(CreateIndex {
+                name: Cow::Owned(index_name(table, &[&field.column], "_like", self.limit)),
+                table: Cow::Borrowed(table),
+                columns: vec![(Cow::Borrowed(field.column.as_str()), false)],
+                unique: false,
+                opclass: Some(opclass),
+                condition: None,
+                condition_raw: None,
+                span: field.decl_span,
+            });
+        }
+    }
+
+    fn condition(
+        &self,
+        model: &Model,
+        cond: Option<&'a crate::ir::SqlExpr>,
+    ) -> (Option<Expr>, Option<&'a str>) {
+        let Some(cond) = cond else {
+            return (None, None);
+        };
+        // No partial indexes: the index covers every row (Django does the same).
+        if !self.caps.partial_indexes {
+            return (None, None);
+        }
+        match &cond.kind {
+            SqlExprKind::Portable(e) => (Some(resolve_columns(e, model)), None),
+            SqlExprKind::PerDialect(_) => (None, cond.raw_for(self.d.name())),
+        }
+    }
+
+    fn constraint(
+        &self,
+        model: &'a Model,
+        c: &'a Constraint,
+        out: &mut Vec<TableConstraint<'a>>,
+        indexes: &mut Vec<CreateIndex<'a>>,
+    ) {
+        let table: &'a str = &model.db_table;
+        match c {
+            Constraint::Unique {
+                name,
+                fields,
+                condition,
+                span,
+            } => {
+                let cols = columns_of(model, fields.fields.iter().map(|n| n.text.as_str()));
+                let name = match name {
+                    Some(n) => Cow::Borrowed(n.text.as_str()),
+                    None => Cow::Owned(index_name(table, &refs(&cols), "_uniq", self.limit)),
+                };
+                match condition {
+                    None => out.push(TableConstraint::Unique {
+                        name,
+                        columns: cols,
+                        span: *span,
+                    }),
+                    // Without partial indexes a conditional unique constraint would forbid
+                    // more than asked: it is left out (validation warns).
+                    Some(_) if !self.caps.partial_indexes => {}
+                    Some(_) => {
+                        let (condition, condition_raw) = self.condition(model, condition.as_ref());
+                        indexes.push(CreateIndex {
+                            name,
+                            table: Cow::Borrowed(table),
+                            columns: cols.into_iter().map(|c| (c, false)).collect(),
+                            unique: true,
+                            opclass: None,
+                            condition,
+                            condition_raw,
+                            span: *span,
+                        });
+                    }
+                }
+            }
+            Constraint::Check { name, check, span } => match &check.kind {
+                SqlExprKind::Portable(e) => {
+                    let resolved = resolve_columns(e, model);
+                    let name = match name {
+                        Some(n) => Cow::Borrowed(n.text.as_str()),
+                        None => {
+                            let mut cols: Vec<&str> = Vec::new();
+                            for (c, _) in resolved.columns() {
+                                if !cols.contains(&c) {
+                                    cols.push(c);
+                                }
+                            }
+                            Cow::Owned(index_name(table, &cols, "_check", self.limit))
+                        }
+                    };
+                    out.push(TableConstraint::Check {
+                        name,
+                        expr: resolved,
+                        span: *span,
+                    });
+                }
+                SqlExprKind::PerDialect(_) => {
+                    let name = match name {
+                        Some(n) => Cow::Borrowed(n.text.as_str()),
+                        None => Cow::Owned(index_name(table, &[], "_check", self.limit)),
+                    };
+                    if let Some(raw) = check.raw_for(self.d.name()) {
+                        out.push(TableConstraint::CheckRaw {
+                            name,
+                            sql: raw,
+                            span: *span,
+                        });
+                    }
+                }
+            },
+        }
+    }
+
+    /// The table Django creates for a many-to-many field without `through`.
+    fn m2m(&self, model: &'a Model, field: &'a Field) -> Option<TablePlan<'a>> {
+        let rel = field.relation.as_ref()?;
+        if rel.through.is_some() {
+            return None;
+        }
+        let through = crate::ir::auto_through(self.schema, model, field)?;
+        let table = through.table;
+        let limit = self.limit;
+        let id_ty = match self.schema.project.default_auto_field {
+            FieldType::Auto => SqlType::Int { unsigned: false },
+            FieldType::SmallAuto => SqlType::SmallInt { unsigned: false },
+            _ => SqlType::BigInt { unsigned: false },
+        };
+        let mut columns = vec![ColumnDef {
+            name: Cow::Borrowed("id"),
+            ty: id_ty,
+            null: false,
+            primary_key: true,
+            auto_increment: true,
+            unique: false,
+            default: None,
+            comment: None,
+            references: None,
+        }];
+        let mut indexes = Vec::new();
+        let mut foreign_keys = Vec::new();
+        let sides = [
+            (through.from_column, through.from_model, through.from_field),
+            (through.to_column, through.to_model, through.to_field),
+        ];
+        let pair = [sides[0].0.clone(), sides[1].0.clone()];
+        for (column, mi, fi) in sides {
+            let target_model = &self.schema.models[mi];
+            let target_field = &target_model.fields[fi];
+            let ty = related_type(base_type(target_field), self.d);
+            let target = ForeignKeyRef {
+                table: Cow::Borrowed(&target_model.db_table),
+                column: Cow::Borrowed(&target_field.column),
+                on_delete: Some(OnDelete::Cascade),
+                deferrable: self.caps.deferrable_fks,
+            };
+            let with_constraint = rel.db_constraint;
+            if !(self.caps.fk_creates_index && with_constraint) {
+                indexes.push(CreateIndex {
+                    name: Cow::Owned(index_name(&table, &[&column], "", limit)),
+                    table: Cow::Owned(table.clone()),
+                    columns: vec![(Cow::Owned(column.clone()), false)],
+                    unique: false,
+                    opclass: None,
+                    condition: None,
+                    condition_raw: None,
+                    span: field.decl_span,
+                });
+            }
+            if self.caps.pattern_ops_index && ty.is_textual() {
+                indexes.push(CreateIndex {
+                    name: Cow::Owned(index_name(&table, &[&column], "_like", limit)),
+                    table: Cow::Owned(table.clone()),
+                    columns: vec![(Cow::Owned(column.clone()), false)],
+                    unique: false,
+                    opclass: Some("varchar_pattern_ops"),
+                    condition: None,
+                    condition_raw: None,
+                    span: field.decl_span,
+                });
+            }
+            if !self.caps.inline_foreign_keys && with_constraint {
+                let suffix = format!("_fk_{}_{}", target.table, target.column);
+                foreign_keys.push(AddForeignKey {
+                    table: Cow::Owned(table.clone()),
+                    name: Cow::Owned(index_name(&table, &[&column], &suffix, limit)),
+                    column: Cow::Owned(column.clone()),
+                    target: target.clone(),
+                    span: field.decl_span,
+                });
+            }
+            columns.push(ColumnDef {
+                name: Cow::Owned(column),
+                ty,
+                null: false,
+                primary_key: false,
+                auto_increment: false,
+                unique: false,
+                default: None,
+                comment: None,
+                references: (self.caps.inline_foreign_keys && with_constraint).then_some(target),
+            });
+        }
+        let unique_name = index_name(&table, &[&pair[0], &pair[1]], "_uniq", limit);
+        Some(TablePlan {
+            table: CreateTable {
+                name: Cow::Owned(table),
+                columns,
+                constraints: vec![TableConstraint::Unique {
+                    name: Cow::Owned(unique_name),
+                    columns: pair.into_iter().map(Cow::Owned).collect(),
+                    span: field.decl_span,
+                }],
+                comment: None,
+                span: field.decl_span,
+            },
+            comments: Vec::new(),
+            indexes,
+            foreign_keys,
+        })
+    }
+}
+
+/// The statements creating every managed table of `schema` in `dialect`: each table with its
+/// comments and indexes, then the foreign keys.
+pub fn plan<'a>(schema: &'a Schema, dialect: &'a dyn Dialect) -> Vec<Statement<'a>> {
+    let planner = Planner::new(schema, dialect);
+    let mut out = Vec::new();
+    let mut fks = Vec::new();
+    for source in table_sources(schema) {
+        let Some(t) = planner.table(source) else {
+            continue;
+        };
+        out.push(Statement::CreateTable(t.table));
+        out.extend(t.comments);
+        out.extend(t.indexes.into_iter().map(Statement::CreateIndex));
+        fks.extend(t.foreign_keys.into_iter().map(Statement::AddForeignKey));
+    }
+    out.extend(fks);
     out
 }
 
@@ -123,7 +633,7 @@ fn rewrite(e: &mut Expr, model: &Model) {
     match &mut e.kind {
         ExprKind::Column(name) => {
             if let Some(f) = model.lookup(name) {
-                *name = f.column.clone();
+                *name = f.column.to_string();
             }
         }
         ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => {}
@@ -151,536 +661,15 @@ fn rewrite(e: &mut Expr, model: &Model) {
     }
 }
 
-fn col(name: &str, span: Span) -> Expr {
-    Expr {
-        kind: ExprKind::Column(name.to_string()),
-        span,
-    }
+/// The column of a field named in Meta (validation guarantees it exists).
+fn column_of<'a>(model: &'a Model, name: &'a str) -> Ident<'a> {
+    Cow::Borrowed(model.lookup(name).map_or(name, |f| f.column.as_str()))
 }
 
-fn node(kind: ExprKind, span: Span) -> Expr {
-    Expr { kind, span }
+fn columns_of<'a>(model: &'a Model, names: impl Iterator<Item = &'a str>) -> Vec<Ident<'a>> {
+    names.map(|n| column_of(model, n)).collect()
 }
 
-impl Planner<'_> {
-    fn caps(&self) -> &'static super::Capabilities {
-        self.d.caps()
-    }
-
-    fn model(&mut self, model: &Model) {
-        let table = &model.db_table;
-        let mut columns = Vec::new();
-        let mut constraints = Vec::new();
-        let mut comments = Vec::new();
-        for field in model.columns() {
-            let ty = column_type(self.schema, field, self.d);
-            let default = match (&field.default, &field.db_default) {
-                (Some(v), _) => Some(ColumnDefault::Literal(self.default_value(field, v))),
-                (None, Some(e)) => Some(ColumnDefault::Expr(e.clone())),
-                (None, None) => None,
-            };
-            let references = if self.caps().inline_foreign_keys {
-                self.fk_ref(field)
-            } else {
-                None
-            };
-            columns.push(ColumnDef {
-                name: field.column.clone(),
-                ty: ty.clone(),
-                null: field.null && !field.primary_key,
-                primary_key: field.primary_key,
-                auto_increment: field.ty.is_auto(),
-                unique: field.is_unique() && !field.primary_key,
-                default,
-                comment: if self.caps().comments == CommentSupport::Inline {
-                    field.db_comment.clone()
-                } else {
-                    None
-                },
-                references,
-            });
-            if let (Some(c), CommentSupport::Statement) = (&field.db_comment, self.caps().comments)
-            {
-                comments.push(Statement::CommentOnColumn {
-                    table: table.clone(),
-                    column: field.column.clone(),
-                    comment: c.clone(),
-                });
-            }
-            self.column_checks(model, field, &ty, &mut constraints);
-            self.column_indexes(model, field, &ty);
-        }
-        for set in &model.meta.unique_together {
-            let cols = self.columns_of(model, set.fields.iter().map(|n| n.text.as_str()));
-            constraints.push(TableConstraint::Unique {
-                name: index_name(table, &refs(&cols), "_uniq", self.limit),
-                columns: cols,
-                span: set.span,
-            });
-        }
-        for c in &model.meta.constraints {
-            self.constraint(model, c, &mut constraints);
-        }
-        for index in &model.meta.indexes {
-            let cols: Vec<(String, bool)> = index
-                .fields
-                .iter()
-                .map(|f| {
-                    (
-                        model
-                            .lookup(&f.field.text)
-                            .map_or_else(|| f.field.text.clone(), |x| x.column.clone()),
-                        f.descending,
-                    )
-                })
-                .collect();
-            let name = match &index.name {
-                Some(n) => n.text.clone(),
-                None => {
-                    let ordered: Vec<String> = cols
-                        .iter()
-                        .map(|(c, desc)| if *desc { format!("-{c}") } else { c.clone() })
-                        .collect();
-                    meta_index_name(table, &refs(&ordered))
-                }
-            };
-            let (condition, condition_raw) = self.condition(model, index.condition.as_ref());
-            self.indexes.push(Statement::CreateIndex(CreateIndex {
-                name,
-                table: table.clone(),
-                columns: cols,
-                unique: false,
-                opclass: None,
-                condition,
-                condition_raw,
-                span: index.span,
-            }));
-        }
-        if let (Some(c), CommentSupport::Statement) = (&model.meta.db_comment, self.caps().comments)
-        {
-            comments.insert(
-                0,
-                Statement::CommentOnTable {
-                    table: table.clone(),
-                    comment: c.clone(),
-                },
-            );
-        }
-        self.tables.push(Statement::CreateTable(CreateTable {
-            name: table.clone(),
-            columns,
-            constraints,
-            comment: if self.caps().comments == CommentSupport::Inline {
-                model.meta.db_comment.clone()
-            } else {
-                None
-            },
-            span: model.name.span,
-        }));
-        self.tables.append(&mut comments);
-        if !self.caps().inline_foreign_keys {
-            for field in model.columns() {
-                if let Some(target) = self.fk_ref(field) {
-                    let suffix = format!("_fk_{}_{}", target.table, target.column);
-                    self.fks.push(Statement::AddForeignKey(AddForeignKey {
-                        table: table.clone(),
-                        name: index_name(table, &[field.column.as_str()], &suffix, self.limit),
-                        column: field.column.clone(),
-                        target,
-                        span: field.decl_span,
-                    }));
-                }
-            }
-        }
-    }
-
-    /// A default as a literal of the column's type (a relation's default is typed by its
-    /// target; validation has checked it fits).
-    fn default_value(&self, field: &Field, v: &Value) -> Value {
-        match (self.schema.target(field), v) {
-            (Some((_, target)), Value::Str(s)) if target.ty == FieldType::Uuid => {
-                let hex: String = s.chars().filter(|c| *c != '-').collect();
-                u128::from_str_radix(&hex, 16)
-                    .map(Value::Uuid)
-                    .unwrap_or_else(|_| v.clone())
-            }
-            _ => v.clone(),
-        }
-    }
-
-    fn fk_ref(&self, field: &Field) -> Option<ForeignKeyRef> {
-        if !field.ty.is_fk() {
-            return None;
-        }
-        let rel = field.relation.as_ref()?;
-        if !rel.db_constraint {
-            return None;
-        }
-        let (target_model, target_field) = self.schema.target(field)?;
-        let on_delete = match rel.on_delete {
-            Some(OnDelete::SetDefault) if !self.caps().on_delete_set_default => None,
-            other => other,
-        };
-        Some(ForeignKeyRef {
-            table: target_model.db_table.clone(),
-            column: target_field.column.clone(),
-            on_delete,
-            deferrable: self.caps().deferrable_fks,
-        })
-    }
-
-    /// Checks derived from a column: positive integers, choices, SQLite's JSON validity.
-    fn column_checks(
-        &self,
-        model: &Model,
-        field: &Field,
-        ty: &SqlType,
-        out: &mut Vec<TableConstraint>,
-    ) {
-        let table = &model.db_table;
-        let span = field.decl_span;
-        let column = &field.column;
-        if field.ty.is_positive() {
-            out.push(TableConstraint::Check {
-                name: self.short_name(table, column, "check"),
-                expr: node(
-                    ExprKind::Binary(
-                        crate::ir::BinOp::GtEq,
-                        Box::new(col(column, span)),
-                        Box::new(node(ExprKind::Number("0".into()), span)),
-                    ),
-                    span,
-                ),
-                span,
-            });
-        }
-        if field.ty == FieldType::Json && self.d.name() == crate::ir::DialectName::Sqlite {
-            out.push(TableConstraint::Check {
-                name: self.short_name(table, column, "check"),
-                expr: node(
-                    ExprKind::Binary(
-                        crate::ir::BinOp::Or,
-                        Box::new(node(
-                            ExprKind::Call(Func::JsonValid, vec![col(column, span)]),
-                            span,
-                        )),
-                        Box::new(node(
-                            ExprKind::IsNull {
-                                expr: Box::new(col(column, span)),
-                                negated: false,
-                            },
-                            span,
-                        )),
-                    ),
-                    span,
-                ),
-                span,
-            });
-        }
-        if let Some(choices) = &field.choices {
-            let list = choices
-                .items
-                .iter()
-                .map(|c| match &c.value {
-                    Value::Int(n) => node(ExprKind::Number(n.to_string()), c.span),
-                    Value::Str(s) => node(ExprKind::Str(s.clone()), c.span),
-                    other => node(ExprKind::Str(other.to_string()), c.span),
-                })
-                .collect();
-            // String codes must match exactly, not by the collation's idea of equal.
-            let subject = if field.ty.is_string() {
-                node(ExprKind::Call(Func::Exact, vec![col(column, span)]), span)
-            } else {
-                col(column, span)
-            };
-            out.push(TableConstraint::Check {
-                name: self.short_name(table, column, "choices"),
-                expr: node(
-                    ExprKind::InList {
-                        expr: Box::new(subject),
-                        list,
-                        negated: false,
-                    },
-                    span,
-                ),
-                span: choices.span,
-            });
-        }
-        let _ = ty;
-    }
-
-    /// `<table>_<column>_<suffix>` (PostgreSQL's own name for a column check), or Django's
-    /// hashed form when that is too long.
-    fn short_name(&self, table: &str, column: &str, suffix: &str) -> String {
-        let mut name = String::with_capacity(table.len() + column.len() + suffix.len() + 2);
-        for part in [table, "_", column, "_", suffix] {
-            name.push_str(part);
-        }
-        match self.limit {
-            Some(max) if name.len() > max => {
-                index_name(table, &[column], &format!("_{suffix}"), self.limit)
-            }
-            _ => name,
-        }
-    }
-
-    fn column_indexes(&mut self, model: &Model, field: &Field, ty: &SqlType) {
-        let table = &model.db_table;
-        let caps = self.caps();
-        let fk_index_implicit = caps.fk_creates_index
-            && field.ty.is_fk()
-            && field.relation.as_ref().is_some_and(|r| r.db_constraint);
-        if field.wants_index() && !fk_index_implicit {
-            self.indexes.push(Statement::CreateIndex(CreateIndex {
-                name: index_name(table, &[field.column.as_str()], "", self.limit),
-                table: table.clone(),
-                columns: vec![(field.column.clone(), false)],
-                unique: false,
-                opclass: None,
-                condition: None,
-                condition_raw: None,
-                span: field.decl_span,
-            }));
-        }
-        // Django adds a `*_pattern_ops` index to indexed varchar and text columns on
-        // PostgreSQL so that LIKE 'x%' can use an index outside the C locale.
-        let indexed = field.db_index.unwrap_or(field.ty.is_fk()) || field.is_unique();
-        if caps.pattern_ops_index && indexed && ty.is_textual() {
-            let opclass = if *ty == SqlType::Text {
-                "text_pattern_ops"
-            } else {
-                "varchar_pattern_ops"
-            };
-            self.indexes.push(Statement::CreateIndex(CreateIndex {
-                name: index_name(table, &[field.column.as_str()], "_like", self.limit),
-                table: table.clone(),
-                columns: vec![(field.column.clone(), false)],
-                unique: false,
-                opclass: Some(opclass),
-                condition: None,
-                condition_raw: None,
-                span: field.decl_span,
-            }));
-        }
-    }
-
-    fn columns_of<'n>(&self, model: &Model, names: impl Iterator<Item = &'n str>) -> Vec<String> {
-        names
-            .map(|n| {
-                model
-                    .lookup(n)
-                    .map_or_else(|| n.to_string(), |f| f.column.clone())
-            })
-            .collect()
-    }
-
-    fn condition(&self, model: &Model, cond: Option<&SqlExpr>) -> (Option<Expr>, Option<String>) {
-        let Some(cond) = cond else {
-            return (None, None);
-        };
-        // No partial indexes: the index covers every row (Django does the same).
-        if !self.caps().partial_indexes {
-            return (None, None);
-        }
-        match &cond.kind {
-            SqlExprKind::Portable(e) => (Some(resolve_columns(e, model)), None),
-            SqlExprKind::PerDialect(_) => (None, cond.raw_for(self.d.name()).map(str::to_string)),
-        }
-    }
-
-    fn constraint(&mut self, model: &Model, c: &Constraint, out: &mut Vec<TableConstraint>) {
-        let table = &model.db_table;
-        match c {
-            Constraint::Unique {
-                name,
-                fields,
-                condition,
-                span,
-            } => {
-                let cols = self.columns_of(model, fields.fields.iter().map(|n| n.text.as_str()));
-                let name = name.as_ref().map_or_else(
-                    || index_name(table, &refs(&cols), "_uniq", self.limit),
-                    |n| n.text.clone(),
-                );
-                match condition {
-                    None => out.push(TableConstraint::Unique {
-                        name,
-                        columns: cols,
-                        span: *span,
-                    }),
-                    // Without partial indexes a conditional unique constraint would forbid
-                    // more than asked: it is left out (validation warns).
-                    Some(_) if !self.caps().partial_indexes => {}
-                    Some(_) => {
-                        let (condition, condition_raw) = self.condition(model, condition.as_ref());
-                        self.indexes.push(Statement::CreateIndex(CreateIndex {
-                            name,
-                            table: table.clone(),
-                            columns: cols.into_iter().map(|c| (c, false)).collect(),
-                            unique: true,
-                            opclass: None,
-                            condition,
-                            condition_raw,
-                            span: *span,
-                        }));
-                    }
-                }
-            }
-            Constraint::Check { name, check, span } => {
-                let (expr, cols) = match &check.kind {
-                    SqlExprKind::Portable(e) => {
-                        let resolved = resolve_columns(e, model);
-                        let mut cols: Vec<String> = Vec::new();
-                        for (c, _) in resolved.columns() {
-                            if !cols.iter().any(|x| x == c) {
-                                cols.push(c.to_string());
-                            }
-                        }
-                        (Some(resolved), cols)
-                    }
-                    SqlExprKind::PerDialect(_) => (None, Vec::new()),
-                };
-                let name = name.as_ref().map_or_else(
-                    || index_name(table, &refs(&cols), "_check", self.limit),
-                    |n| n.text.clone(),
-                );
-                match expr {
-                    Some(expr) => out.push(TableConstraint::Check {
-                        name,
-                        expr,
-                        span: *span,
-                    }),
-                    None => {
-                        if let Some(raw) = check.raw_for(self.d.name()) {
-                            out.push(TableConstraint::CheckRaw {
-                                name,
-                                sql: raw.to_string(),
-                                span: *span,
-                            });
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The table Django creates for a many-to-many field without `through`.
-    fn m2m_table(&mut self, model: &Model, field: &Field) {
-        let Some(rel) = field.relation.as_ref() else {
-            return;
-        };
-        if rel.through.is_some() {
-            return;
-        }
-        let Some(through) = crate::ir::auto_through(self.schema, model, field) else {
-            return;
-        };
-        let table = through.table.clone();
-        let limit = self.limit;
-        let id_ty = match self.schema.project.default_auto_field {
-            FieldType::Auto => SqlType::Int { unsigned: false },
-            FieldType::SmallAuto => SqlType::SmallInt { unsigned: false },
-            _ => SqlType::BigInt { unsigned: false },
-        };
-        let mut columns = vec![ColumnDef {
-            name: "id".into(),
-            ty: id_ty,
-            null: false,
-            primary_key: true,
-            auto_increment: true,
-            unique: false,
-            default: None,
-            comment: None,
-            references: None,
-        }];
-        let sides = [
-            (&through.from_column, through.from_model, through.from_field),
-            (&through.to_column, through.to_model, through.to_field),
-        ];
-        for (column, mi, fi) in sides {
-            let target_model = &self.schema.models[mi];
-            let target_field = &target_model.fields[fi];
-            let mut ty = base_type(target_field);
-            if !self.caps().related_fields_match_type {
-                ty = match ty {
-                    SqlType::SmallInt { .. } => SqlType::SmallInt { unsigned: false },
-                    SqlType::Int { .. } => SqlType::Int { unsigned: false },
-                    SqlType::BigInt { .. } => SqlType::BigInt { unsigned: false },
-                    other => other,
-                };
-            }
-            let target = ForeignKeyRef {
-                table: target_model.db_table.clone(),
-                column: target_field.column.clone(),
-                on_delete: Some(OnDelete::Cascade),
-                deferrable: self.caps().deferrable_fks,
-            };
-            let with_constraint = rel.db_constraint;
-            columns.push(ColumnDef {
-                name: column.clone(),
-                ty: ty.clone(),
-                null: false,
-                primary_key: false,
-                auto_increment: false,
-                unique: false,
-                default: None,
-                comment: None,
-                references: if self.caps().inline_foreign_keys && with_constraint {
-                    Some(target.clone())
-                } else {
-                    None
-                },
-            });
-            if !(self.caps().fk_creates_index && with_constraint) {
-                self.indexes.push(Statement::CreateIndex(CreateIndex {
-                    name: index_name(&table, &[column.as_str()], "", limit),
-                    table: table.clone(),
-                    columns: vec![(column.clone(), false)],
-                    unique: false,
-                    opclass: None,
-                    condition: None,
-                    condition_raw: None,
-                    span: field.decl_span,
-                }));
-            }
-            if self.caps().pattern_ops_index && ty.is_textual() {
-                self.indexes.push(Statement::CreateIndex(CreateIndex {
-                    name: index_name(&table, &[column.as_str()], "_like", limit),
-                    table: table.clone(),
-                    columns: vec![(column.clone(), false)],
-                    unique: false,
-                    opclass: Some("varchar_pattern_ops"),
-                    condition: None,
-                    condition_raw: None,
-                    span: field.decl_span,
-                }));
-            }
-            if !self.caps().inline_foreign_keys && with_constraint {
-                let suffix = format!("_fk_{}_{}", target.table, target.column);
-                self.fks.push(Statement::AddForeignKey(AddForeignKey {
-                    table: table.clone(),
-                    name: index_name(&table, &[column.as_str()], &suffix, limit),
-                    column: column.clone(),
-                    target,
-                    span: field.decl_span,
-                }));
-            }
-        }
-        let pair = [through.from_column.clone(), through.to_column.clone()];
-        self.tables.push(Statement::CreateTable(CreateTable {
-            name: table.clone(),
-            columns,
-            constraints: vec![TableConstraint::Unique {
-                name: index_name(&table, &refs(&pair), "_uniq", limit),
-                columns: pair.to_vec(),
-                span: field.decl_span,
-            }],
-            comment: None,
-            span: field.decl_span,
-        }));
-    }
-}
-
-fn refs(v: &[String]) -> Vec<&str> {
-    v.iter().map(String::as_str).collect()
+fn refs<'s>(v: &'s [Ident<'_>]) -> Vec<&'s str> {
+    v.iter().map(|c| c.as_ref()).collect()
 }

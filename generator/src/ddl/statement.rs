@@ -1,7 +1,13 @@
-//! Typed DDL statements. The planner builds these; only the writer turns them into text.
+//! Typed DDL statements. The planner builds these, borrowing names from the schema wherever
+//! they are written there; only the writer turns them into text.
 
-use crate::ir::{Expr, IpProtocol, OnDelete, SqlExpr, Value};
+use std::borrow::Cow;
+
+use crate::ir::{Choice, Expr, IpProtocol, OnDelete, SqlExpr, Value};
 use crate::source::Span;
+
+/// A name in a statement: borrowed from the schema, or made by modelc (index names).
+pub type Ident<'a> = Cow<'a, str>;
 
 /// A column type, before a dialect names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,133 +55,171 @@ impl SqlType {
 
 /// A column default.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ColumnDefault {
+pub enum ColumnDefault<'a> {
     /// A literal of the column's type (`default = ...`).
-    Literal(Value),
+    Literal(Cow<'a, Value>),
     /// SQL the database evaluates (`db_default = ...`).
-    Expr(SqlExpr),
+    Expr(&'a SqlExpr),
 }
 
-/// An inline `REFERENCES` clause (dialects whose foreign keys live in CREATE TABLE).
+/// A `REFERENCES` clause: inline in the column (dialects whose foreign keys live in CREATE
+/// TABLE) or in ALTER TABLE ... ADD CONSTRAINT.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ForeignKeyRef {
-    pub table: String,
-    pub column: String,
+pub struct ForeignKeyRef<'a> {
+    pub table: Ident<'a>,
+    pub column: Ident<'a>,
     /// `None`: no ON DELETE clause (the database's default, NO ACTION).
     pub on_delete: Option<OnDelete>,
     pub deferrable: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct ColumnDef {
-    pub name: String,
+pub struct ColumnDef<'a> {
+    pub name: Ident<'a>,
     pub ty: SqlType,
     pub null: bool,
     pub primary_key: bool,
     pub auto_increment: bool,
     pub unique: bool,
-    pub default: Option<ColumnDefault>,
+    pub default: Option<ColumnDefault<'a>>,
     /// Inline comment (dialects with [`CommentSupport::Inline`](super::CommentSupport)).
-    pub comment: Option<String>,
-    pub references: Option<ForeignKeyRef>,
+    pub comment: Option<&'a str>,
+    pub references: Option<ForeignKeyRef<'a>>,
 }
 
 /// A table-level constraint inside CREATE TABLE.
 #[derive(Clone, Debug, PartialEq)]
-pub enum TableConstraint {
+pub enum TableConstraint<'a> {
     Unique {
-        name: String,
-        columns: Vec<String>,
+        name: Ident<'a>,
+        columns: Vec<Ident<'a>>,
         span: Span,
     },
-    /// `expr` refers to columns by column name.
+    /// A Meta check; `expr` refers to columns by column name.
     Check {
-        name: String,
+        name: Ident<'a>,
         expr: Expr,
         span: Span,
     },
-    /// Raw per-dialect check text.
+    /// A Meta check given as raw per-dialect text.
     CheckRaw {
-        name: String,
-        sql: String,
+        name: Ident<'a>,
+        sql: &'a str,
+        span: Span,
+    },
+    /// `column >= 0` of a positive integer field.
+    Positive {
+        name: Ident<'a>,
+        column: Ident<'a>,
+        span: Span,
+    },
+    /// `column IN (codes)`; `exact`: compare strings byte for byte (see `Dialect::exact`).
+    Choices {
+        name: Ident<'a>,
+        column: Ident<'a>,
+        values: &'a [Choice],
+        exact: bool,
+        span: Span,
+    },
+    /// SQLite's `json_valid(column) OR column IS NULL` of a JSON field.
+    JsonValid {
+        name: Ident<'a>,
+        column: Ident<'a>,
         span: Span,
     },
 }
 
+impl TableConstraint<'_> {
+    pub fn name(&self) -> &str {
+        match self {
+            TableConstraint::Unique { name, .. }
+            | TableConstraint::Check { name, .. }
+            | TableConstraint::CheckRaw { name, .. }
+            | TableConstraint::Positive { name, .. }
+            | TableConstraint::Choices { name, .. }
+            | TableConstraint::JsonValid { name, .. } => name,
+        }
+    }
+
+    pub fn span(&self) -> Span {
+        match self {
+            TableConstraint::Unique { span, .. }
+            | TableConstraint::Check { span, .. }
+            | TableConstraint::CheckRaw { span, .. }
+            | TableConstraint::Positive { span, .. }
+            | TableConstraint::Choices { span, .. }
+            | TableConstraint::JsonValid { span, .. } => *span,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
-pub struct CreateTable {
-    pub name: String,
-    pub columns: Vec<ColumnDef>,
-    pub constraints: Vec<TableConstraint>,
+pub struct CreateTable<'a> {
+    pub name: Ident<'a>,
+    pub columns: Vec<ColumnDef<'a>>,
+    pub constraints: Vec<TableConstraint<'a>>,
     /// Inline table comment (MySQL).
-    pub comment: Option<String>,
+    pub comment: Option<&'a str>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct CreateIndex {
-    pub name: String,
-    pub table: String,
+pub struct CreateIndex<'a> {
+    pub name: Ident<'a>,
+    pub table: Ident<'a>,
     /// Columns with their order (true: descending).
-    pub columns: Vec<(String, bool)>,
+    pub columns: Vec<(Ident<'a>, bool)>,
     pub unique: bool,
     /// Operator class for every column (PostgreSQL's `varchar_pattern_ops`).
     pub opclass: Option<&'static str>,
     /// A partial index's condition, over column names.
     pub condition: Option<Expr>,
-    pub condition_raw: Option<String>,
+    pub condition_raw: Option<&'a str>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct AddForeignKey {
-    pub table: String,
-    pub name: String,
-    pub column: String,
-    pub target: ForeignKeyRef,
+pub struct AddForeignKey<'a> {
+    pub table: Ident<'a>,
+    pub name: Ident<'a>,
+    pub column: Ident<'a>,
+    pub target: ForeignKeyRef<'a>,
     pub span: Span,
 }
 
 /// One DDL statement.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Statement {
-    CreateTable(CreateTable),
-    CreateIndex(CreateIndex),
-    AddForeignKey(AddForeignKey),
+pub enum Statement<'a> {
+    CreateTable(CreateTable<'a>),
+    CreateIndex(CreateIndex<'a>),
+    AddForeignKey(AddForeignKey<'a>),
     /// `COMMENT ON TABLE` (PostgreSQL).
     CommentOnTable {
-        table: String,
-        comment: String,
+        table: Ident<'a>,
+        comment: &'a str,
     },
     /// `COMMENT ON COLUMN` (PostgreSQL).
     CommentOnColumn {
-        table: String,
-        column: String,
-        comment: String,
+        table: Ident<'a>,
+        column: Ident<'a>,
+        comment: &'a str,
     },
 }
 
-impl Statement {
-    /// The name of the schema object the statement creates (for uniqueness checks) and
-    /// where it comes from.
-    pub fn created_names(&self) -> Vec<(&str, Span)> {
+impl Statement<'_> {
+    /// Calls `f` with the name of each schema object the statement creates (tables, indexes,
+    /// constraints) and where it comes from.
+    pub fn for_each_created_name(&self, f: &mut dyn FnMut(&str, Span)) {
         match self {
             Statement::CreateTable(t) => {
-                let mut names = vec![(t.name.as_str(), t.span)];
+                f(&t.name, t.span);
                 for c in &t.constraints {
-                    match c {
-                        TableConstraint::Unique { name, span, .. }
-                        | TableConstraint::Check { name, span, .. }
-                        | TableConstraint::CheckRaw { name, span, .. } => {
-                            names.push((name.as_str(), *span))
-                        }
-                    }
+                    f(c.name(), c.span());
                 }
-                names
             }
-            Statement::CreateIndex(i) => vec![(i.name.as_str(), i.span)],
-            Statement::AddForeignKey(f) => vec![(f.name.as_str(), f.span)],
-            Statement::CommentOnTable { .. } | Statement::CommentOnColumn { .. } => Vec::new(),
+            Statement::CreateIndex(i) => f(&i.name, i.span),
+            Statement::AddForeignKey(k) => f(&k.name, k.span),
+            Statement::CommentOnTable { .. } | Statement::CommentOnColumn { .. } => {}
         }
     }
 }

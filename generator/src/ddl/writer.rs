@@ -38,6 +38,13 @@ impl<'d> SqlWriter<'d> {
         self.out
     }
 
+    /// Takes the text written so far, leaving the writer empty (and its buffer allocated).
+    pub fn take(&mut self) -> String {
+        let text = self.out.clone();
+        self.out.clear();
+        text
+    }
+
     /// Appends SQL keywords or punctuation (never user text).
     pub fn push(&mut self, sql: &str) {
         self.out.push_str(sql);
@@ -58,7 +65,7 @@ impl<'d> SqlWriter<'d> {
         self.dialect.literal(&mut self.out, value, ty);
     }
 
-    fn idents(&mut self, idents: &[String]) {
+    fn idents(&mut self, idents: &[super::Ident<'_>]) {
         for (i, c) in idents.iter().enumerate() {
             if i > 0 {
                 self.push(", ");
@@ -189,6 +196,50 @@ impl<'d> SqlWriter<'d> {
                 self.push(sql);
                 self.push(")");
             }
+            TableConstraint::Positive { name, column, .. } => {
+                self.push("CONSTRAINT ");
+                self.ident(name);
+                self.push(" CHECK (");
+                self.ident(column);
+                self.push(" >= 0)");
+            }
+            TableConstraint::JsonValid { name, column, .. } => {
+                self.push("CONSTRAINT ");
+                self.ident(name);
+                self.push(" CHECK (json_valid(");
+                self.ident(column);
+                self.push(") OR ");
+                self.ident(column);
+                self.push(" IS NULL)");
+            }
+            TableConstraint::Choices {
+                name,
+                column,
+                values,
+                exact,
+                ..
+            } => {
+                self.push("CONSTRAINT ");
+                self.ident(name);
+                self.push(" CHECK (");
+                if *exact {
+                    self.dialect.exact(self, column);
+                } else {
+                    self.ident(column);
+                }
+                self.push(" IN (");
+                for (i, choice) in values.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    match &choice.value {
+                        Value::Int(n) => self.push(&n.to_string()),
+                        Value::Str(s) => self.string(s),
+                        other => self.string(&other.to_string()),
+                    }
+                }
+                self.push("))");
+            }
         }
     }
 
@@ -306,11 +357,6 @@ impl<'d> SqlWriter<'d> {
                 self.child(expr, 4, true);
                 self.push(if *negated { " NOT LIKE " } else { " LIKE " });
                 self.child(pattern, 5, false);
-            }
-            ExprKind::Call(Func::Exact, args) => {
-                if let Some(arg) = args.first() {
-                    self.dialect.exact(self, arg);
-                }
             }
             ExprKind::Call(func, args) => {
                 self.push(self.dialect.func_name(*func));

@@ -148,11 +148,6 @@ pub enum Func {
     CurrentTimestamp,
     CurrentDate,
     CurrentTime,
-    /// `json_valid(x)`: only made by modelc (SQLite's check on JSON columns), not parsed.
-    JsonValid,
-    /// `x` compared byte for byte, whatever the column's collation: only made by modelc
-    /// (choices checks), not parsed. See `Dialect::exact`.
-    Exact,
 }
 
 impl Func {
@@ -194,7 +189,6 @@ impl Func {
             Func::Length | Func::Lower | Func::Upper | Func::Trim | Func::Abs => (1, 1),
             Func::Coalesce => (2, 16),
             Func::CurrentTimestamp | Func::CurrentDate | Func::CurrentTime => (0, 0),
-            Func::JsonValid | Func::Exact => (1, 1),
         }
     }
 
@@ -209,8 +203,6 @@ impl Func {
             Func::CurrentTimestamp => "CURRENT_TIMESTAMP",
             Func::CurrentDate => "CURRENT_DATE",
             Func::CurrentTime => "CURRENT_TIME",
-            Func::JsonValid => "json_valid",
-            Func::Exact => "exact",
         }
     }
 }

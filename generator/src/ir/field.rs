@@ -2,7 +2,7 @@
 
 use crate::source::Span;
 
-use super::{Name, SqlExpr, Value};
+use super::{CompactString, Name, SqlExpr, Value};
 
 /// Every field type of the models.toml language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -314,7 +314,7 @@ pub enum FieldOrigin {
     Implicit,
     /// Copied from an abstract base.
     Inherited {
-        base: String,
+        base: Box<str>,
     },
 }
 
@@ -353,6 +353,13 @@ pub enum Opt {
     RenamedFrom,
 }
 
+/// Documentation of a field, for generated code and forms.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldDocs {
+    pub help_text: Option<String>,
+    pub verbose_name: Option<String>,
+}
+
 /// One field of a model.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
@@ -360,7 +367,7 @@ pub struct Field {
     pub ty: FieldType,
     /// The column in the model's table (`<name>_id` for relations, `db_column` if set).
     /// Empty for many-to-many fields, which have a table instead.
-    pub column: String,
+    pub column: CompactString,
     pub null: bool,
     pub blank: bool,
     pub unique: bool,
@@ -368,21 +375,21 @@ pub struct Field {
     /// `db_index`; `None` when not written (relations default to an index).
     pub db_index: Option<bool>,
     pub editable: bool,
-    pub default: Option<Value>,
+    pub default: Option<Box<Value>>,
     pub default_fn: Option<DefaultFn>,
-    pub db_default: Option<SqlExpr>,
-    pub db_comment: Option<String>,
-    pub help_text: Option<String>,
-    pub verbose_name: Option<String>,
-    pub choices: Option<Choices>,
+    pub db_default: Option<Box<SqlExpr>>,
+    pub db_comment: Option<Box<str>>,
+    /// `help_text` and `verbose_name` (rarely written; no SQL).
+    pub docs: Option<Box<FieldDocs>>,
+    pub choices: Option<Box<Choices>>,
     pub max_length: Option<u32>,
     pub max_digits: Option<u32>,
     pub decimal_places: Option<u32>,
     pub auto_now: bool,
     pub auto_now_add: bool,
-    pub relation: Option<Relation>,
+    pub relation: Option<Box<Relation>>,
     pub protocol: IpProtocol,
-    pub renamed_from: Option<Name>,
+    pub renamed_from: Option<Box<Name>>,
     pub origin: FieldOrigin,
     /// Where each written option's value is.
     pub spans: Vec<(Opt, Span)>,
@@ -397,7 +404,7 @@ impl Field {
         Field {
             name,
             ty,
-            column: String::new(),
+            column: CompactString::default(),
             null: false,
             blank: false,
             unique: false,
@@ -408,8 +415,7 @@ impl Field {
             default_fn: None,
             db_default: None,
             db_comment: None,
-            help_text: None,
-            verbose_name: None,
+            docs: None,
             choices: None,
             max_length: None,
             max_digits: None,

@@ -12,13 +12,15 @@ mod model;
 mod value;
 
 pub use expr::{BinOp, Expr, ExprKind, Func, SqlExpr, SqlExprKind, UnaryOp};
-pub use field::{Choice, Choices};
+pub use field::{Choice, Choices, FieldDocs};
 pub use field::{DefaultFn, Field, FieldOrigin, FieldType, IpProtocol, OnDelete, Opt, Relation};
 pub use m2m::{AutoThrough, auto_through};
 pub use model::{Constraint, FieldSet, Index, IndexField, Meta, Model, ModelKind, OrderBy};
 pub use value::{Date, DateTime, Time, Value};
 
 use std::collections::HashMap;
+
+pub use compact_str::CompactString;
 use std::fmt;
 
 use crate::source::Span;
@@ -26,12 +28,13 @@ use crate::source::Span;
 /// A name as written in the models, with where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Name {
-    pub text: String,
+    /// The text; names up to 24 bytes (nearly all) live inline, without an allocation.
+    pub text: CompactString,
     pub span: Span,
 }
 
 impl Name {
-    pub fn new(text: impl Into<String>, span: Span) -> Self {
+    pub fn new(text: impl Into<CompactString>, span: Span) -> Self {
         Name {
             text: text.into(),
             span,
@@ -133,7 +136,7 @@ impl Schema {
         let by_name = models
             .iter()
             .enumerate()
-            .map(|(i, m)| (m.name.text.clone(), i))
+            .map(|(i, m)| (m.name.text.to_string(), i))
             .collect();
         Schema {
             project,

@@ -170,6 +170,6 @@ impl Model {
 
     /// Lowercased model name, as Django uses in table and column names.
     pub fn lower_name(&self) -> String {
-        self.name.text.to_lowercase()
+        self.name.text.to_lowercase().to_string()
     }
 }

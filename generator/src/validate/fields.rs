@@ -172,7 +172,7 @@ fn check_field(schema: &Schema, model: &Model, field: &Field, diags: &mut Diagno
             diags,
         );
         if let Some(choices) = &field.choices {
-            if !choices.items.is_empty() && !choices.items.iter().any(|c| &c.value == default) {
+            if !choices.items.is_empty() && !choices.items.iter().any(|c| c.value == **default) {
                 let codes: Vec<String> =
                     choices.items.iter().map(|c| c.value.to_string()).collect();
                 diags.push(

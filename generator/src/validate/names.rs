@@ -2,7 +2,6 @@
 //! names are valid SQL names within every configured dialect's length limit; no two fields
 //! share a column and no two models a table; and every planned schema object has its own name.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::ddl::{self, Dialect};
@@ -65,7 +64,7 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
                         .help("set a different db_table in the meta of one of them (table names are compared case-insensitively, as MySQL on macOS and Windows does)"),
                 );
             } else {
-                tables.insert(key, (model.name.text.clone(), model.db_table_span));
+                tables.insert(key, (model.name.text.to_string(), model.db_table_span));
             }
         }
         let mut columns: HashMap<&str, &crate::ir::Field> = HashMap::new();
@@ -231,45 +230,80 @@ fn describe_char(c: char) -> String {
     }
 }
 
-/// Plans the DDL of every configured dialect and checks that no two tables, indexes or
-/// constraints share a name (PostgreSQL and SQLite index names are schema-wide, MySQL
-/// constraint names database-wide).
+/// Checks that no two tables, indexes or constraints share a name in any configured dialect
+/// (PostgreSQL and SQLite index names are schema-wide, MySQL constraint names
+/// database-wide). One pass plans, table by table, every object any of the dialects creates
+/// ([`ddl::Planner::union`]); names are compared by a 64-bit hash of their lowercase form,
+/// sorted, so no plan or name outlives its table.
 pub(super) fn check_objects(schema: &Schema, diags: &mut Diagnostics) {
-    for &dialect in &schema.project.dialects {
-        if diags.has_errors() {
-            // Reported for one dialect is enough: the names are the same in each.
-            return;
+    let Some(planner) = ddl::Planner::union(schema) else {
+        return;
+    };
+    let sources = ddl::table_sources(schema);
+    let mut names: Vec<(u64, Span)> = Vec::with_capacity(sources.len() * 24);
+    let mut add = |name: &str, span: Span| names.push((name_hash(name), span));
+    for &source in &sources {
+        let Some(t) = planner.table(source) else {
+            continue;
+        };
+        ddl::Statement::CreateTable(t.table).for_each_created_name(&mut add);
+        for i in &t.indexes {
+            add(&i.name, i.span);
         }
-        let d = ddl::dialect_for(dialect);
-        let statements = ddl::plan(schema, d);
-        let mut seen: HashMap<Cow<'_, str>, Span> = HashMap::with_capacity(statements.len() * 2);
-        for s in &statements {
-            for (name, span) in s.created_names() {
-                // Lowercase ASCII (most names) is its own lowercase: no copy.
-                let key = if name
-                    .bytes()
-                    .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
-                {
-                    Cow::Borrowed(name)
-                } else {
-                    Cow::Owned(name.to_lowercase())
-                };
-                if let Some(first) = seen.get(&key) {
-                    if *first != span {
-                        diags.push(
-                            Diagnostic::error(format!(
-                                "two schema objects are named `{name}` in {dialect}"
-                            ))
-                            .at(span)
-                            .label("name already used")
-                            .related(*first, "first used here")
-                            .help("give one of them another name"),
-                        );
-                    }
-                } else {
-                    seen.insert(key, span);
-                }
-            }
+        for k in &t.foreign_keys {
+            add(&k.name, k.span);
         }
     }
+    // Sorting keeps equal names together (and, for equal names, the first declared first);
+    // it touches memory in order, where a hash map of every name would not.
+    names.sort_unstable();
+    let clashes: Vec<(u64, Span, Span)> = names
+        .windows(2)
+        .filter(|p| p[0].0 == p[1].0 && p[0].1 != p[1].1)
+        .map(|p| (p[0].0, p[0].1, p[1].1))
+        .collect();
+    if clashes.is_empty() {
+        return;
+    }
+    // Rare: plan again to find the names themselves for the messages.
+    let mut text: HashMap<u64, String> = HashMap::new();
+    let mut find = |name: &str, _: Span| {
+        let h = name_hash(name);
+        if clashes.iter().any(|c| c.0 == h) {
+            text.entry(h).or_insert_with(|| name.to_string());
+        }
+    };
+    for &source in &sources {
+        if let Some(t) = planner.table(source) {
+            ddl::Statement::CreateTable(t.table).for_each_created_name(&mut find);
+            t.indexes.iter().for_each(|i| find(&i.name, i.span));
+            t.foreign_keys.iter().for_each(|k| find(&k.name, k.span));
+        }
+    }
+    for (h, first, span) in clashes {
+        let name = text.get(&h).map_or("", String::as_str);
+        diags.push(
+            Diagnostic::error(format!("two schema objects are named `{name}`"))
+                .at(span)
+                .label("name already used")
+                .related(first, "first used here")
+                .help("give one of them another name"),
+        );
+    }
+}
+
+/// A 64-bit hash of `name` as the databases compare names (case-insensitively). Two of
+/// some tens of thousands of names meet by chance with a probability below 1e-10.
+fn name_hash(name: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    if name
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        h.write(name.to_lowercase().as_bytes());
+    } else {
+        h.write(name.as_bytes());
+    }
+    h.finish()
 }

@@ -110,7 +110,7 @@ fn reverse_names(model_lower: &str, field: &Field, self_ref: bool) -> Option<(St
         if rn.text.ends_with('+') {
             return None;
         }
-        return Some((rn.text.clone(), rn.text.clone()));
+        return Some((rn.text.to_string(), rn.text.to_string()));
     }
     if field.ty == FieldType::ManyToMany && self_ref && rel.symmetrical.unwrap_or(true) {
         return None;
@@ -125,10 +125,10 @@ fn reverse_names(model_lower: &str, field: &Field, self_ref: bool) -> Option<(St
 
 pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
     // (target model, name) -> (model, field, span) of the first relation claiming it.
-    let mut accessors: HashMap<(String, String), (String, String, crate::source::Span)> =
-        HashMap::new();
-    let mut queries: HashMap<(String, String), (String, String, crate::source::Span)> =
-        HashMap::new();
+    // (target model, reverse name) -> (model, field, where) of the first relation claiming it.
+    type Claims<'s> = HashMap<(&'s str, String), (&'s str, &'s str, crate::source::Span)>;
+    let mut accessors: Claims<'_> = HashMap::new();
+    let mut queries: Claims<'_> = HashMap::new();
     for model in checked_models(schema) {
         for field in &model.fields {
             let Some(rel) = field.relation.as_ref() else {
@@ -211,7 +211,7 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
                     .note("Django's fields.E303"),
                 );
             }
-            let key = (target.name.text.clone(), accessor.clone());
+            let key = (target.name.text.as_str(), accessor.clone());
             if let Some((om, of, ospan)) = accessors.get(&key) {
                 diags.push(
                     Diagnostic::error(format!(
@@ -227,9 +227,9 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
             } else {
                 accessors.insert(
                     key,
-                    (model.name.text.clone(), field.name.text.clone(), rn_span),
+                    (model.name.text.as_str(), field.name.text.as_str(), rn_span),
                 );
-                let qkey = (target.name.text.clone(), query.clone());
+                let qkey = (target.name.text.as_str(), query.clone());
                 if let Some((om, of, ospan)) = queries.get(&qkey) {
                     diags.push(
                         Diagnostic::error(format!(
@@ -244,7 +244,7 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
                 } else {
                     queries.insert(
                         qkey,
-                        (model.name.text.clone(), field.name.text.clone(), rn_span),
+                        (model.name.text.as_str(), field.name.text.as_str(), rn_span),
                     );
                 }
             }

@@ -132,7 +132,7 @@ fn model_table(schema: &Schema, model: &Model, server: Server) -> Expected {
     }
     let mut b = Builder::new(server, &mut e);
     for f in model.columns().filter(|f| f.is_unique() && !f.primary_key) {
-        b.unique(None, vec![f.column.clone()]);
+        b.unique(None, vec![f.column.to_string()]);
     }
     for set in &model.meta.unique_together {
         b.unique(
@@ -149,7 +149,7 @@ fn model_table(schema: &Schema, model: &Model, server: Server) -> Expected {
                 ..
             } => {
                 let cols = columns(model, fields.fields.iter().map(|n| n.text.as_str()));
-                let name = name.as_ref().map(|n| n.text.clone());
+                let name = name.as_ref().map(|n| n.text.to_string());
                 match condition {
                     None => b.unique(name, cols),
                     // A conditional unique constraint is a partial unique index; MySQL has
@@ -171,7 +171,7 @@ fn model_table(schema: &Schema, model: &Model, server: Server) -> Expected {
                     }
                     SqlExprKind::PerDialect(_) => Vec::new(),
                 };
-                b.check(name.as_ref().map(|n| n.text.clone()), cols);
+                b.check(name.as_ref().map(|n| n.text.to_string()), cols);
             }
         }
     }
@@ -183,7 +183,7 @@ fn model_table(schema: &Schema, model: &Model, server: Server) -> Expected {
             .collect();
         let partial = index.condition.is_some() && dialect != DialectName::MySql;
         b.index(
-            index.name.as_ref().map(|n| n.text.clone()),
+            index.name.as_ref().map(|n| n.text.to_string()),
             cols,
             false,
             partial,
@@ -205,7 +205,12 @@ fn model_table(schema: &Schema, model: &Model, server: Server) -> Expected {
         }
         // On MySQL a constrained foreign key gets InnoDB's index instead (see `finish`).
         if f.wants_index() && !(constrained && dialect == DialectName::MySql) {
-            b.index(None, vec![(f.column.clone(), false, None)], false, false);
+            b.index(
+                None,
+                vec![(f.column.to_string(), false, None)],
+                false,
+                false,
+            );
         }
         // Django's `*_pattern_ops` twin of every index of a varchar or text column (PostgreSQL).
         let indexed = f.db_index.unwrap_or(f.ty.is_fk()) || f.is_unique();
@@ -213,21 +218,21 @@ fn model_table(schema: &Schema, model: &Model, server: Server) -> Expected {
             if let Some(opclass) = textual {
                 b.index(
                     None,
-                    vec![(f.column.clone(), false, Some(opclass))],
+                    vec![(f.column.to_string(), false, Some(opclass))],
                     false,
                     false,
                 );
             }
         }
         if f.ty.is_positive() {
-            b.check(None, vec![f.column.clone()]);
+            b.check(None, vec![f.column.to_string()]);
         }
         if f.choices.is_some() {
-            b.check(None, vec![f.column.clone()]);
+            b.check(None, vec![f.column.to_string()]);
         }
         // SQLite: modelc's json_valid check; MariaDB: its own, for its JSON alias of longtext.
         if f.ty == FieldType::Json && matches!(server, Server::Sqlite | Server::MariaDb) {
-            b.check(None, vec![f.column.clone()]);
+            b.check(None, vec![f.column.to_string()]);
         }
     }
     b.finish();
@@ -246,7 +251,7 @@ fn textual(ty: FieldType) -> Option<&'static str> {
 fn lookup(model: &Model, name: &str) -> String {
     model
         .lookup(name)
-        .map_or_else(|| name.to_string(), |f| f.column.clone())
+        .map_or_else(|| name.to_string(), |f| f.column.to_string())
 }
 
 fn columns<'a>(model: &Model, names: impl Iterator<Item = &'a str>) -> Vec<String> {

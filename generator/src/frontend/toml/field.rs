@@ -188,6 +188,7 @@ impl Reader<'_> {
         let mut field = Field::new(name, ty);
         field.decl_span = self.vspan(v);
         self.field_options(model, &mut field, table);
+        field.spans.shrink_to_fit();
         field
     }
 
@@ -284,18 +285,24 @@ impl Reader<'_> {
                 Opt::DbColumn => {
                     field.column = self.name(v, &what).map(|n| n.text).unwrap_or_default()
                 }
-                Opt::DbComment => field.db_comment = self.string(v, &what).map(str::to_string),
-                Opt::HelpText => field.help_text = self.string(v, &what).map(str::to_string),
-                Opt::VerboseName => field.verbose_name = self.string(v, &what).map(str::to_string),
-                Opt::RenamedFrom => field.renamed_from = self.name(v, &what),
+                Opt::DbComment => field.db_comment = self.string(v, &what).map(Box::from),
+                Opt::HelpText => {
+                    field.docs.get_or_insert_default().help_text =
+                        self.string(v, &what).map(str::to_string)
+                }
+                Opt::VerboseName => {
+                    field.docs.get_or_insert_default().verbose_name =
+                        self.string(v, &what).map(str::to_string)
+                }
+                Opt::RenamedFrom => field.renamed_from = self.name(v, &what).map(Box::new),
                 Opt::To => to = self.name(v, &what),
                 Opt::ToField => rel.to_field = self.name(v, &what),
                 Opt::RelatedName => rel.related_name = self.name(v, &what),
                 Opt::Through => rel.through = self.name(v, &what),
                 Opt::ChoicesEnum => choices_enum = self.name(v, &what),
                 Opt::Choices => choices_value = Some(v),
-                Opt::Default => field.default = self.literal(v, ty, &what),
-                Opt::DbDefault => field.db_default = self.sql_expr(v, &what),
+                Opt::Default => field.default = self.literal(v, ty, &what).map(Box::new),
+                Opt::DbDefault => field.db_default = self.sql_expr(v, &what).map(Box::new),
                 Opt::OnDelete => {
                     if let Some(s) = self.string(v, &what) {
                         rel.on_delete = OnDelete::parse(s);
@@ -343,8 +350,9 @@ impl Reader<'_> {
             }
         }
         if let Some(v) = choices_value {
-            field.choices =
-                self.choices(v, ty, &format_args!("`choices` of field `{model}.{fname}`"));
+            field.choices = self
+                .choices(v, ty, &format_args!("`choices` of field `{model}.{fname}`"))
+                .map(Box::new);
             if let Some(c) = field.choices.as_mut() {
                 c.enum_name = choices_enum;
             }
@@ -360,12 +368,12 @@ impl Reader<'_> {
             match to {
                 Some(mut to) => {
                     if to.text == "self" {
-                        to.text = model.to_string();
+                        to.text = model.into();
                     }
                     rel.to = to;
                 }
                 // A `to` written with a bad value was reported where it was read.
-                None if field.has(Opt::To) => rel.to.text = String::new(),
+                None if field.has(Opt::To) => rel.to.text = Default::default(),
                 None => {
                     self.push(
                         Diagnostic::error(format!(
@@ -375,7 +383,7 @@ impl Reader<'_> {
                         .label("no `to`")
                         .help("add to = \"Model\" (or to = \"self\")"),
                     );
-                    rel.to.text = String::new();
+                    rel.to.text = Default::default();
                 }
             }
             if ty.is_fk() && rel.on_delete.is_none() && !field.has(Opt::OnDelete) {
@@ -386,7 +394,7 @@ impl Reader<'_> {
                         .help("add on_delete = \"cascade\" (or protect, restrict, set_null, set_default, do_nothing)"),
                 );
             }
-            field.relation = Some(rel);
+            field.relation = Some(Box::new(rel));
         }
     }
 

@@ -47,7 +47,7 @@ struct Builder<'a> {
 }
 
 pub(crate) fn build(project: Project, mut raw: Vec<RawModel>, diags: &mut Diagnostics) -> Schema {
-    let app = project.app.as_ref().map(|a| a.text.clone());
+    let app = project.app.as_ref().map(|a| a.text.to_string());
     let limit = name_limit(&project);
     let own = raw
         .iter_mut()
@@ -96,7 +96,7 @@ pub(crate) fn build(project: Project, mut raw: Vec<RawModel>, diags: &mut Diagno
             }
             ModelKind::Concrete => {
                 model.db_table = match &r.meta.db_table {
-                    Some(t) => t.text.clone(),
+                    Some(t) => t.text.to_string(),
                     None => naming::table_name(app.as_deref(), &model.name.text, limit),
                 };
                 b.add_implicit_pk(&mut model, project.default_auto_field);
@@ -112,7 +112,12 @@ pub(crate) fn build(project: Project, mut raw: Vec<RawModel>, diags: &mut Diagno
     let concrete: HashMap<String, (String, Vec<Field>)> = models
         .iter()
         .filter(|m| has_proxies && m.kind == ModelKind::Concrete)
-        .map(|m| (m.name.text.clone(), (m.db_table.clone(), m.fields.clone())))
+        .map(|m| {
+            (
+                m.name.text.to_string(),
+                (m.db_table.clone(), m.fields.clone()),
+            )
+        })
         .collect();
     for m in &mut models {
         if matches!(m.kind, ModelKind::Proxy { .. }) {
@@ -123,7 +128,9 @@ pub(crate) fn build(project: Project, mut raw: Vec<RawModel>, diags: &mut Diagno
                     .iter()
                     .cloned()
                     .map(|mut f| {
-                        f.origin = FieldOrigin::Inherited { base: root.clone() };
+                        f.origin = FieldOrigin::Inherited {
+                            base: root.as_str().into(),
+                        };
                         f
                     })
                     .collect();
@@ -145,12 +152,16 @@ pub(crate) fn build(project: Project, mut raw: Vec<RawModel>, diags: &mut Diagno
         for f in &mut m.fields {
             if f.column.is_empty() && f.has_column() {
                 f.column = if f.ty.is_fk() {
-                    format!("{}_id", f.name.text)
+                    format!("{}_id", f.name.text).into()
                 } else {
                     f.name.text.clone()
                 };
             }
         }
+    }
+    // The field lists are final: give back what their growth over-allocated.
+    for m in &mut models {
+        m.fields.shrink_to_fit();
     }
     Schema::new(project, models, abstracts)
 }
@@ -187,7 +198,7 @@ impl Builder<'_> {
             };
             let r = &self.raw[i];
             match (&r.meta.proxy, &r.extends) {
-                (Some(_), Some(base)) => current = base.text.clone(),
+                (Some(_), Some(base)) => current = base.text.to_string(),
                 _ => return current,
             }
         }
@@ -316,12 +327,12 @@ impl Builder<'_> {
                     }
                     if f.origin == FieldOrigin::Declared {
                         f.origin = FieldOrigin::Inherited {
-                            base: base_name.clone(),
+                            base: base_name.as_str().into(),
                         };
                     }
                     if let Some(rel) = f.relation.as_mut() {
                         if let Some(rn) = rel.related_name.as_mut() {
-                            rn.text = self.substitute(&rn.text, &r.name.text);
+                            rn.text = self.substitute(&rn.text, &r.name.text).into();
                         }
                         // `to = "self"` in a base means the model that extends it.
                         if rel.to.text == base_name {
@@ -383,7 +394,7 @@ impl Builder<'_> {
                 meta.indexes = b.meta.indexes.clone();
                 for index in &mut meta.indexes {
                     if let Some(n) = index.name.as_mut() {
-                        n.text = self.substitute(&n.text, &model_name);
+                        n.text = self.substitute(&n.text, &model_name).into();
                     }
                 }
             }
@@ -395,7 +406,7 @@ impl Builder<'_> {
                         | crate::ir::Constraint::Check { name, .. } => name,
                     };
                     if let Some(n) = name.as_mut() {
-                        n.text = self.substitute(&n.text, &model_name);
+                        n.text = self.substitute(&n.text, &model_name).into();
                     }
                 }
             }

@@ -391,7 +391,7 @@ impl Reader<'_> {
         let i = match acc.index.get(name.text.as_str()) {
             Some(&i) => i,
             None => {
-                acc.index.insert(name.text.clone(), acc.models.len());
+                acc.index.insert(name.text.to_string(), acc.models.len());
                 acc.models.push(inherit::RawModel {
                     name,
                     extends: None,
