@@ -252,10 +252,8 @@ pub fn run(cli: Cli) -> ExitCode {
                         );
                         return ExitCode::FAILURE;
                     };
-                    let sql = crate::ddl::schema_sql(schema, *only);
-                    let mut stdout = std::io::stdout().lock();
-                    if stdout
-                        .write_all(sql.as_bytes())
+                    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+                    if crate::ddl::write_schema(schema, *only, &mut stdout)
                         .and_then(|_| stdout.flush())
                         .is_err()
                     {
@@ -264,18 +262,22 @@ pub fn run(cli: Cli) -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Some(dir) => {
-                    let files: Vec<(PathBuf, String)> = dialects
+                    let paths: Vec<PathBuf> = dialects
                         .iter()
-                        .map(|d| {
-                            (
-                                dir.join(format!("{d}.sql")),
-                                crate::ddl::schema_sql(schema, *d),
-                            )
-                        })
+                        .map(|d| dir.join(format!("{d}.sql")))
                         .collect();
-                    match write_all_or_nothing(&dir, &files) {
+                    // Every dialect in one pass over the models; all files or none.
+                    let written = crate::output::write_together(&paths, |outs| {
+                        let mut pairs: Vec<(DialectName, &mut dyn Write)> = dialects
+                            .iter()
+                            .copied()
+                            .zip(outs.iter_mut().map(|o| o as &mut dyn Write))
+                            .collect();
+                        crate::ddl::write_schemas(schema, &mut pairs)
+                    });
+                    match written {
                         Ok(()) => {
-                            for (path, _) in &files {
+                            for path in &paths {
                                 eprintln!("wrote {}", path.display());
                             }
                             ExitCode::SUCCESS
@@ -412,32 +414,4 @@ fn showmigrations(url: &str, dir: &Path) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Writes every file or none: each goes to a temporary file in `dir` first, and the
-/// temporary files are renamed into place only when all were written.
-pub fn write_all_or_nothing(dir: &Path, files: &[(PathBuf, String)]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let mut temps = Vec::new();
-    let result = (|| {
-        for (path, text) in files {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let tmp = dir.join(format!(".{name}.modelc-tmp-{}", std::process::id()));
-            temps.push(tmp.clone());
-            std::fs::write(&tmp, text)?;
-        }
-        for ((path, _), tmp) in files.iter().zip(&temps) {
-            std::fs::rename(tmp, path)?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        for tmp in &temps {
-            let _ = std::fs::remove_file(tmp);
-        }
-    }
-    result
 }

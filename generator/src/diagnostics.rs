@@ -90,6 +90,7 @@ impl Diagnostic {
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
     seen: HashSet<Diagnostic>,
+    errors: usize,
 }
 
 impl Diagnostics {
@@ -99,16 +100,17 @@ impl Diagnostics {
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
         if self.seen.insert(diagnostic.clone()) {
+            self.errors += usize::from(diagnostic.is_error());
             self.items.push(diagnostic);
         }
     }
 
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(Diagnostic::is_error)
+        self.errors > 0
     }
 
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.errors
     }
 
     pub fn warning_count(&self) -> usize {

@@ -20,6 +20,7 @@ pub mod frontend;
 pub mod ir;
 pub mod migrate;
 pub mod naming;
+pub mod output;
 pub mod source;
 pub mod validate;
 

@@ -18,7 +18,7 @@ mod writer;
 
 pub use capabilities::{Capabilities, CommentSupport};
 pub use mysql::MySql;
-pub use plan::{Planner, TablePlan, TableSource, plan, table_sources};
+pub use plan::{Planner, TablePlan, TableSource, model_table_sources, plan, table_sources};
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 pub use statement::{
@@ -157,42 +157,58 @@ pub fn write_schema(
     dialect: DialectName,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let d = dialect_for(dialect);
-    let planner = Planner::new(schema, d);
+    write_schemas(schema, &mut [(dialect, out)])
+}
+
+/// [`write_schema`] for several dialects at once, in one pass over the models: each table is
+/// planned and written for every dialect while its model is at hand.
+pub fn write_schemas(
+    schema: &Schema,
+    outs: &mut [(DialectName, &mut dyn std::io::Write)],
+) -> std::io::Result<()> {
     let sources = table_sources(schema);
-    let mut w = SqlWriter::new(d);
-    let mut wrote_any = false;
+    let mut writers: Vec<(Planner, SqlWriter, bool)> = outs
+        .iter()
+        .map(|(d, _)| {
+            let d = dialect_for(*d);
+            (Planner::new(schema, d), SqlWriter::new(d), false)
+        })
+        .collect();
     for &source in &sources {
-        let Some(t) = planner.table(source) else {
-            continue;
-        };
-        if wrote_any {
-            w.push("\n");
-        }
-        wrote_any = true;
-        w.statement(&Statement::CreateTable(t.table));
-        w.push(";\n");
-        for c in &t.comments {
-            w.statement(c);
-            w.push(";\n");
-        }
-        for i in t.indexes {
-            w.statement(&Statement::CreateIndex(i));
-            w.push(";\n");
-        }
-        out.write_all(w.take().as_bytes())?;
-    }
-    let mut first_fk = true;
-    for &source in &sources {
-        for fk in planner.foreign_keys(source) {
-            if first_fk && wrote_any {
+        for ((planner, w, wrote_any), (_, out)) in writers.iter_mut().zip(outs.iter_mut()) {
+            let Some(t) = planner.table(source) else {
+                continue;
+            };
+            if *wrote_any {
                 w.push("\n");
             }
-            first_fk = false;
-            w.statement(&Statement::AddForeignKey(fk));
+            *wrote_any = true;
+            w.statement(&Statement::CreateTable(t.table));
             w.push(";\n");
+            for c in &t.comments {
+                w.statement(c);
+                w.push(";\n");
+            }
+            for i in t.indexes {
+                w.statement(&Statement::CreateIndex(i));
+                w.push(";\n");
+            }
+            out.write_all(w.take().as_bytes())?;
         }
-        out.write_all(w.take().as_bytes())?;
+    }
+    for ((planner, w, wrote_any), (_, out)) in writers.iter_mut().zip(outs.iter_mut()) {
+        let mut first_fk = true;
+        for &source in &sources {
+            for fk in planner.foreign_keys(source) {
+                if first_fk && *wrote_any {
+                    w.push("\n");
+                }
+                first_fk = false;
+                w.statement(&Statement::AddForeignKey(fk));
+                w.push(";\n");
+            }
+            out.write_all(w.take().as_bytes())?;
+        }
     }
     Ok(())
 }

@@ -40,16 +40,33 @@ pub fn table_sources(schema: &Schema) -> Vec<TableSource> {
     let order = super::order::table_order(schema);
     let mut out: Vec<TableSource> = order.iter().map(|&m| TableSource::Model(m)).collect();
     for &m in &order {
-        let model = &schema.models[m];
-        for (f, field) in model.fields.iter().enumerate() {
-            let auto = field.ty == FieldType::ManyToMany
-                && field.relation.as_ref().is_some_and(|r| r.through.is_none());
-            if auto {
-                out.push(TableSource::ManyToMany { model: m, field: f });
-            }
-        }
+        out.extend(many_to_many_sources(schema, m));
     }
     out
+}
+
+/// The tables one model makes: its own (if it is managed and concrete) and those of its
+/// many-to-many fields without `through`, in the order of [`table_sources`].
+pub fn model_table_sources(schema: &Schema, m: usize) -> Vec<TableSource> {
+    let model = &schema.models[m];
+    if !(model.has_table() && model.meta.managed) {
+        return Vec::new();
+    }
+    let mut out = vec![TableSource::Model(m)];
+    out.extend(many_to_many_sources(schema, m));
+    out
+}
+
+fn many_to_many_sources(schema: &Schema, m: usize) -> impl Iterator<Item = TableSource> + '_ {
+    schema.models[m]
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| {
+            field.ty == FieldType::ManyToMany
+                && field.relation.as_ref().is_some_and(|r| r.through.is_none())
+        })
+        .map(move |(f, _)| TableSource::ManyToMany { model: m, field: f })
 }
 
 /// Plans tables of one schema for one dialect.

@@ -9,8 +9,6 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{Constraint, DialectName, Field, Model, OnDelete, Opt, Schema};
 use crate::source::Span;
 
-use super::checked_models;
-
 fn dialect_title(d: DialectName) -> &'static str {
     match d {
         DialectName::Postgres => "PostgreSQL",
@@ -28,118 +26,116 @@ fn limitation(schema: &Schema, message: String) -> Diagnostic {
     }
 }
 
-pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
+pub(super) fn check_model(schema: &Schema, model: &Model, diags: &mut Diagnostics) {
     for &dn in &schema.project.dialects {
         let d = ddl::dialect_for(dn);
         let caps = d.caps();
         let title = dialect_title(dn);
-        for model in checked_models(schema) {
-            for field in model.columns() {
-                let ty = ddl::column_type(schema, field, d);
-                check_type(schema, d, model, field, &ty, diags);
-                if let Some(rel) = &field.relation {
-                    if rel.on_delete == Some(OnDelete::SetDefault)
-                        && !caps.on_delete_set_default
-                        && rel.db_constraint
-                    {
-                        diags.push(
-                            limitation(schema, format!("{title} cannot enforce on_delete = \"set_default\" on `{}.{}`", model.name, field.name))
-                                .at(field.span_of(Opt::OnDelete))
-                                .label("InnoDB rejects ON DELETE SET DEFAULT")
-                                .help("the foreign key gets no ON DELETE action there, and the generated repository sets the default in the same transaction before it deletes (as Django does); choose another rule to have the database do it"),
-                        );
-                    }
+        for field in model.columns() {
+            let ty = ddl::column_type(schema, field, d);
+            check_type(schema, d, model, field, &ty, diags);
+            if let Some(rel) = &field.relation {
+                if rel.on_delete == Some(OnDelete::SetDefault)
+                    && !caps.on_delete_set_default
+                    && rel.db_constraint
+                {
+                    diags.push(
+                        limitation(schema, format!("{title} cannot enforce on_delete = \"set_default\" on `{}.{}`", model.name, field.name))
+                            .at(field.span_of(Opt::OnDelete))
+                            .label("InnoDB rejects ON DELETE SET DEFAULT")
+                            .help("the foreign key gets no ON DELETE action there, and the generated repository sets the default in the same transaction before it deletes (as Django does); choose another rule to have the database do it"),
+                    );
                 }
             }
-            if !model.meta.managed {
-                continue;
+        }
+        if !model.meta.managed {
+            continue;
+        }
+        for index in &model.meta.indexes {
+            if index.condition.is_some() && !caps.partial_indexes {
+                let name = index
+                    .name
+                    .as_ref()
+                    .map_or_else(String::new, |n| format!(" `{}`", n.text));
+                diags.push(
+                    limitation(schema, format!("{title} has no partial indexes: index{name} of `{}` covers every row there", model.name))
+                        .at(index.condition.as_ref().map_or(index.span, |c| c.span))
+                        .label(format!("condition left out on {title}"))
+                        .help("the index is still correct, only larger; as Django does, it is created without its condition"),
+                );
             }
-            for index in &model.meta.indexes {
-                if index.condition.is_some() && !caps.partial_indexes {
-                    let name = index
-                        .name
+            let fields: Vec<&Field> = index
+                .fields
+                .iter()
+                .filter_map(|f| model.lookup(&f.field.text))
+                .collect();
+            index_width(schema, d, model, &fields, index.span, diags);
+        }
+        for set in &model.meta.unique_together {
+            let fields: Vec<&Field> = set
+                .fields
+                .iter()
+                .filter_map(|f| model.lookup(&f.text))
+                .collect();
+            index_width(schema, d, model, &fields, set.span, diags);
+        }
+        for c in &model.meta.constraints {
+            if let Constraint::Unique {
+                fields,
+                condition,
+                span,
+                name,
+            } = c
+            {
+                if condition.is_some() && !caps.partial_indexes {
+                    let name = name
                         .as_ref()
                         .map_or_else(String::new, |n| format!(" `{}`", n.text));
                     diags.push(
-                        limitation(schema, format!("{title} has no partial indexes: index{name} of `{}` covers every row there", model.name))
-                            .at(index.condition.as_ref().map_or(index.span, |c| c.span))
-                            .label(format!("condition left out on {title}"))
-                            .help("the index is still correct, only larger; as Django does, it is created without its condition"),
+                        limitation(schema, format!("{title} has no partial indexes: conditional unique constraint{name} of `{}` is left out there", model.name))
+                            .at(condition.as_ref().map_or(*span, |c| c.span))
+                            .label(format!("not created on {title}"))
+                            .help("without its condition it would forbid more than asked, so it is not created there (as Django does); enforce it in code, or drop the condition"),
                     );
-                }
-                let fields: Vec<&Field> = index
-                    .fields
-                    .iter()
-                    .filter_map(|f| model.lookup(&f.field.text))
-                    .collect();
-                index_width(schema, d, model, &fields, index.span, diags);
-            }
-            for set in &model.meta.unique_together {
-                let fields: Vec<&Field> = set
-                    .fields
-                    .iter()
-                    .filter_map(|f| model.lookup(&f.text))
-                    .collect();
-                index_width(schema, d, model, &fields, set.span, diags);
-            }
-            for c in &model.meta.constraints {
-                if let Constraint::Unique {
-                    fields,
-                    condition,
-                    span,
-                    name,
-                } = c
-                {
-                    if condition.is_some() && !caps.partial_indexes {
-                        let name = name
-                            .as_ref()
-                            .map_or_else(String::new, |n| format!(" `{}`", n.text));
-                        diags.push(
-                            limitation(schema, format!("{title} has no partial indexes: conditional unique constraint{name} of `{}` is left out there", model.name))
-                                .at(condition.as_ref().map_or(*span, |c| c.span))
-                                .label(format!("not created on {title}"))
-                                .help("without its condition it would forbid more than asked, so it is not created there (as Django does); enforce it in code, or drop the condition"),
-                        );
-                    } else {
-                        let fs: Vec<&Field> = fields
-                            .fields
-                            .iter()
-                            .filter_map(|f| model.lookup(&f.text))
-                            .collect();
-                        index_width(schema, d, model, &fs, *span, diags);
-                    }
+                } else {
+                    let fs: Vec<&Field> = fields
+                        .fields
+                        .iter()
+                        .filter_map(|f| model.lookup(&f.text))
+                        .collect();
+                    index_width(schema, d, model, &fs, *span, diags);
                 }
             }
-            if let (true, Some(text), Some(span)) = (
-                caps.comments_bmp_only,
-                &model.meta.db_comment,
-                model.meta.db_comment_span,
-            ) {
-                bmp_only(
-                    title,
-                    &format!("the table comment of `{}`", model.name),
-                    text,
-                    span,
-                    diags,
+        }
+        if let (true, Some(text), Some(span)) = (
+            caps.comments_bmp_only,
+            &model.meta.db_comment,
+            model.meta.db_comment_span,
+        ) {
+            bmp_only(
+                title,
+                &format!("the table comment of `{}`", model.name),
+                text,
+                span,
+                diags,
+            );
+        }
+        if let (Some(max), Some(text), Some(span)) = (
+            caps.max_table_comment,
+            &model.meta.db_comment,
+            model.meta.db_comment_span,
+        ) {
+            let len = text.chars().count();
+            if len > max {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "the table comment of `{}` is {len} characters; {title} allows {max}",
+                        model.name
+                    ))
+                    .at(span)
+                    .label("too long")
+                    .help(format!("shorten it to {max} characters")),
                 );
-            }
-            if let (Some(max), Some(text), Some(span)) = (
-                caps.max_table_comment,
-                &model.meta.db_comment,
-                model.meta.db_comment_span,
-            ) {
-                let len = text.chars().count();
-                if len > max {
-                    diags.push(
-                        Diagnostic::error(format!(
-                            "the table comment of `{}` is {len} characters; {title} allows {max}",
-                            model.name
-                        ))
-                        .at(span)
-                        .label("too long")
-                        .help(format!("shorten it to {max} characters")),
-                    );
-                }
             }
         }
     }

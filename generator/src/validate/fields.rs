@@ -7,30 +7,28 @@ use std::fmt;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{ExprKind, Field, FieldType, Model, Opt, Schema, SqlExprKind, Value};
 
-use super::{checked_models, is_identifier};
+use super::is_identifier;
 
-pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
-    for model in checked_models(schema) {
-        let mut pk: Option<&Field> = None;
-        for field in &model.fields {
-            if field.ty == FieldType::Error {
-                continue;
-            }
-            if field.primary_key {
-                match pk {
-                    Some(first) => diags.push(
-                        Diagnostic::error(format!("`{}` has two primary keys: `{}` and `{}`", model.name, first.name, field.name))
-                            .at(field.span_of(Opt::PrimaryKey))
-                            .label("second primary key")
-                            .related(first.span_of(Opt::PrimaryKey), "first primary key")
-                            .help("keep primary_key = true on one field; use a unique constraint for the other")
-                            .note("Django's models.E026"),
-                    ),
-                    None => pk = Some(field),
-                }
-            }
-            check_field(schema, model, field, diags);
+pub(super) fn check_model(schema: &Schema, model: &Model, diags: &mut Diagnostics) {
+    let mut pk: Option<&Field> = None;
+    for field in &model.fields {
+        if field.ty == FieldType::Error {
+            continue;
         }
+        if field.primary_key {
+            match pk {
+                Some(first) => diags.push(
+                    Diagnostic::error(format!("`{}` has two primary keys: `{}` and `{}`", model.name, first.name, field.name))
+                        .at(field.span_of(Opt::PrimaryKey))
+                        .label("second primary key")
+                        .related(first.span_of(Opt::PrimaryKey), "first primary key")
+                        .help("keep primary_key = true on one field; use a unique constraint for the other")
+                        .note("Django's models.E026"),
+                ),
+                None => pk = Some(field),
+            }
+        }
+        check_field(schema, model, field, diags);
     }
 }
 

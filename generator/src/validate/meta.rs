@@ -8,85 +8,82 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontend::toml::did_you_mean;
 use crate::ir::{Constraint, FieldType, Model, Name, Schema, SqlExpr, SqlExprKind};
 
-use super::checked_models;
 use super::fields::volatile_call;
 
-pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
-    for model in checked_models(schema) {
-        let m = &model.meta;
-        for o in &m.ordering {
-            field_ref(model, &o.field, "ordering", diags);
+pub(super) fn check_model(schema: &Schema, model: &Model, diags: &mut Diagnostics) {
+    let m = &model.meta;
+    for o in &m.ordering {
+        field_ref(model, &o.field, "ordering", diags);
+    }
+    if let Some(f) = &m.get_latest_by {
+        field_ref(model, f, "get_latest_by", diags);
+    }
+    for index in &m.indexes {
+        if index.fields.is_empty() {
+            diags.push(
+                Diagnostic::error(format!("an index of `{}` has no fields", model.name))
+                    .at(index.span)
+                    .label("empty index")
+                    .help("list the fields: fields = [\"a\", \"-b\"]"),
+            );
         }
-        if let Some(f) = &m.get_latest_by {
-            field_ref(model, f, "get_latest_by", diags);
+        let names: Vec<&Name> = index.fields.iter().map(|f| &f.field).collect();
+        field_set(model, &names, "index", diags);
+        if let Some(c) = &index.condition {
+            expression(schema, model, c, "index condition", diags);
         }
-        for index in &m.indexes {
-            if index.fields.is_empty() {
-                diags.push(
-                    Diagnostic::error(format!("an index of `{}` has no fields", model.name))
-                        .at(index.span)
-                        .label("empty index")
-                        .help("list the fields: fields = [\"a\", \"-b\"]"),
-                );
-            }
-            let names: Vec<&Name> = index.fields.iter().map(|f| &f.field).collect();
-            field_set(model, &names, "index", diags);
-            if let Some(c) = &index.condition {
-                expression(schema, model, c, "index condition", diags);
-            }
+    }
+    for set in &m.unique_together {
+        if set.fields.is_empty() {
+            diags.push(
+                Diagnostic::error(format!(
+                    "an entry of unique_together of `{}` is empty",
+                    model.name
+                ))
+                .at(set.span)
+                .label("no fields")
+                .help("list two or more fields, e.g. [\"a\", \"b\"]"),
+            );
         }
-        for set in &m.unique_together {
-            if set.fields.is_empty() {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "an entry of unique_together of `{}` is empty",
-                        model.name
-                    ))
-                    .at(set.span)
-                    .label("no fields")
-                    .help("list two or more fields, e.g. [\"a\", \"b\"]"),
-                );
-            }
-            let names: Vec<&Name> = set.fields.iter().collect();
-            field_set(model, &names, "unique_together", diags);
-        }
-        for c in &m.constraints {
-            match c {
-                Constraint::Unique {
-                    fields, condition, ..
-                } => {
-                    if fields.fields.is_empty() {
-                        diags.push(
-                            Diagnostic::error(format!(
-                                "a unique constraint of `{}` has no fields",
-                                model.name
-                            ))
-                            .at(fields.span)
-                            .label("no fields")
-                            .help("list the fields that must be unique together"),
-                        );
-                    }
-                    let names: Vec<&Name> = fields.fields.iter().collect();
-                    field_set(model, &names, "unique constraint", diags);
-                    if let Some(cond) = condition {
-                        expression(schema, model, cond, "constraint condition", diags);
-                    }
+        let names: Vec<&Name> = set.fields.iter().collect();
+        field_set(model, &names, "unique_together", diags);
+    }
+    for c in &m.constraints {
+        match c {
+            Constraint::Unique {
+                fields, condition, ..
+            } => {
+                if fields.fields.is_empty() {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "a unique constraint of `{}` has no fields",
+                            model.name
+                        ))
+                        .at(fields.span)
+                        .label("no fields")
+                        .help("list the fields that must be unique together"),
+                    );
                 }
-                Constraint::Check { check, .. } => expression(schema, model, check, "check", diags),
+                let names: Vec<&Name> = fields.fields.iter().collect();
+                field_set(model, &names, "unique constraint", diags);
+                if let Some(cond) = condition {
+                    expression(schema, model, cond, "constraint condition", diags);
+                }
             }
+            Constraint::Check { check, .. } => expression(schema, model, check, "check", diags),
         }
-        if let (Some(text), Some(span)) = (&m.db_comment, m.db_comment_span) {
-            if text.contains('\0') {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "the db_comment of `{}` contains a NUL character",
-                        model.name
-                    ))
-                    .at(span)
-                    .label("NUL cannot be stored")
-                    .help("remove the \\u0000 escape"),
-                );
-            }
+    }
+    if let (Some(text), Some(span)) = (&m.db_comment, m.db_comment_span) {
+        if text.contains('\0') {
+            diags.push(
+                Diagnostic::error(format!(
+                    "the db_comment of `{}` contains a NUL character",
+                    model.name
+                ))
+                .at(span)
+                .label("NUL cannot be stored")
+                .help("remove the \\u0000 escape"),
+            );
         }
     }
 }

@@ -21,23 +21,34 @@ use crate::ir::{Field, Model, ModelKind, Schema};
 /// (warnings allowed).
 pub fn validate(schema: &mut Schema, diags: &mut Diagnostics) -> bool {
     relations::resolve(schema, diags);
-    fields::check(schema, diags);
-    relations::check(schema, diags);
-    names::check(schema, diags);
-    meta::check(schema, diags);
-    dialects::check(schema, diags);
-    if !diags.has_errors() {
-        names::check_objects(schema, diags);
+    let schema: &Schema = schema;
+    // One pass over the models, each checked while its fields are in cache.
+    let mut names = names::begin(schema, diags);
+    let mut reverse = relations::ReverseNames::default();
+    // The names of planned objects are only checked on a schema without errors, which
+    // planning needs; they are collected as the models go, and dropped at the first error.
+    let mut objects = (!diags.has_errors()).then(|| names::ObjectNames::new(schema));
+    for (m, model) in schema.models.iter().enumerate() {
+        // Proxies repeat their model's fields; abstract bases live in their children.
+        if model.kind != ModelKind::Concrete {
+            continue;
+        }
+        fields::check_model(schema, model, diags);
+        relations::check_model(schema, model, &mut reverse, diags);
+        names::check_model(model, &mut names, diags);
+        meta::check_model(schema, model, diags);
+        dialects::check_model(schema, model, diags);
+        if diags.has_errors() {
+            objects = None;
+        }
+        if let Some(objects) = objects.as_mut() {
+            objects.add_model(schema, m);
+        }
+    }
+    if let Some(objects) = objects {
+        objects.finish(schema, diags);
     }
     !diags.has_errors()
-}
-
-/// Models whose own declarations are checked (proxies repeat their model's fields).
-fn checked_models(schema: &Schema) -> impl Iterator<Item = &Model> {
-    schema
-        .models
-        .iter()
-        .filter(|m| m.kind == ModelKind::Concrete)
 }
 
 /// `` `Model.field` `` in a message, written only when a message uses it (checks run on

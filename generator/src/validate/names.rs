@@ -6,15 +6,23 @@ use std::collections::HashMap;
 
 use crate::ddl::{self, Dialect};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::ir::{DialectName, FieldOrigin, Schema};
+use crate::ir::{DialectName, FieldOrigin, Model, Schema};
 use crate::source::Span;
 
-use super::{checked_models, is_identifier};
+use super::is_identifier;
 
 /// Names Rust cannot use even as raw identifiers.
 const RUST_FORBIDDEN: [&str; 5] = ["self", "Self", "super", "crate", "_"];
 
-pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
+/// Names claimed so far across models, and the dialects whose limits apply.
+pub(super) struct Names<'s> {
+    dialects: Vec<&'static dyn Dialect>,
+    /// Lowercased table name -> (model, where).
+    tables: HashMap<String, (&'s str, Span)>,
+}
+
+/// Checks the app and model names, and starts the per-model name checks.
+pub(super) fn begin<'s>(schema: &'s Schema, diags: &mut Diagnostics) -> Names<'s> {
     let dialects: Vec<&dyn Dialect> = schema
         .project
         .dialects
@@ -31,7 +39,6 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
             );
         }
     }
-    let mut tables: HashMap<String, (String, Span)> = HashMap::new();
     for model in schema.models.iter().chain(schema.abstracts.iter()) {
         if !is_identifier(&model.name.text)
             || !model.name.text.is_ascii()
@@ -45,102 +52,109 @@ pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
             );
         }
     }
-    for model in checked_models(schema) {
-        if model.meta.managed {
-            sql_name(
-                &dialects,
-                &model.db_table,
-                model.db_table_span,
-                "table name",
-                diags,
+    Names {
+        dialects,
+        tables: HashMap::new(),
+    }
+}
+
+pub(super) fn check_model<'s>(model: &'s Model, state: &mut Names<'s>, diags: &mut Diagnostics) {
+    let dialects = &state.dialects;
+    let tables = &mut state.tables;
+    if model.meta.managed {
+        sql_name(
+            dialects,
+            &model.db_table,
+            model.db_table_span,
+            "table name",
+            diags,
+        );
+        let key = model.db_table.to_lowercase();
+        if let Some((other, span)) = tables.get(&key) {
+            diags.push(
+                Diagnostic::error(format!("`{}` and `{other}` both use table `{}`", model.name, model.db_table))
+                    .at(model.db_table_span)
+                    .label("table already used")
+                    .related(*span, "first used here")
+                    .help("set a different db_table in the meta of one of them (table names are compared case-insensitively, as MySQL on macOS and Windows does)"),
             );
-            let key = model.db_table.to_lowercase();
-            if let Some((other, span)) = tables.get(&key) {
-                diags.push(
-                    Diagnostic::error(format!("`{}` and `{other}` both use table `{}`", model.name, model.db_table))
-                        .at(model.db_table_span)
-                        .label("table already used")
-                        .related(*span, "first used here")
-                        .help("set a different db_table in the meta of one of them (table names are compared case-insensitively, as MySQL on macOS and Windows does)"),
-                );
-            } else {
-                tables.insert(key, (model.name.text.to_string(), model.db_table_span));
-            }
+        } else {
+            tables.insert(key, (model.name.text.as_str(), model.db_table_span));
         }
-        let mut columns: HashMap<&str, &crate::ir::Field> = HashMap::new();
-        for field in &model.fields {
-            if field.origin == FieldOrigin::Implicit {
-                continue;
-            }
-            let name = &field.name.text;
-            if name.is_empty() {
-                diags.push(
-                    Diagnostic::error(format!("a field of `{}` has an empty name", model.name))
-                        .at(field.name.span)
-                        .label("empty field name")
-                        .help("name the field with lowercase ASCII letters, digits and single `_`, e.g. `first_name`"),
-                );
-                continue;
-            }
-            let bad = if !is_identifier(name) || !name.is_ascii() {
-                Some("not an identifier")
-            } else if name.ends_with('_') {
-                Some("ends with `_` (Django's fields.E001)")
-            } else if name.contains("__") {
-                Some("contains `__`, Django's lookup separator (fields.E002)")
-            } else if name == "pk" {
-                Some("`pk` is reserved for the primary key (fields.E003)")
-            } else if RUST_FORBIDDEN.contains(&name.as_str()) {
-                Some("not usable as a Rust field name")
-            } else {
-                None
-            };
-            if let Some(bad) = bad {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "field name `{name}` of `{}` is not valid: {bad}",
-                        model.name
-                    ))
+    }
+    let mut columns: HashMap<&str, &crate::ir::Field> = HashMap::new();
+    for field in &model.fields {
+        if field.origin == FieldOrigin::Implicit {
+            continue;
+        }
+        let name = &field.name.text;
+        if name.is_empty() {
+            diags.push(
+                Diagnostic::error(format!("a field of `{}` has an empty name", model.name))
                     .at(field.name.span)
-                    .label("invalid field name")
-                    .help("use lowercase ASCII letters, digits and single `_`, e.g. `first_name`"),
-                );
-                continue;
-            }
-            if !field.has_column() {
-                continue;
-            }
-            let column_span = if field.has(crate::ir::Opt::DbColumn) {
-                field.span_of(crate::ir::Opt::DbColumn)
-            } else {
-                field.name.span
-            };
-            sql_name(&dialects, &field.column, column_span, "column name", diags);
-            if let Some(other) = columns.get(field.column.as_str()) {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "fields `{}` and `{}` of `{}` both map to column `{}`",
-                        other.name, field.name, model.name, field.column
-                    ))
-                    .at(column_span)
-                    .label(format!("column `{}`", field.column))
-                    .related(other.name.span, "first field with this column")
-                    .help("rename one field, or set db_column on one of them")
-                    .note("Django's models.E007"),
-                );
-            } else {
-                columns.insert(&field.column, field);
-            }
+                    .label("empty field name")
+                    .help("name the field with lowercase ASCII letters, digits and single `_`, e.g. `first_name`"),
+            );
+            continue;
         }
-        for index in &model.meta.indexes {
-            if let Some(n) = &index.name {
-                sql_name(&dialects, &n.text, n.span, "index name", diags);
-            }
+        let bad = if !is_identifier(name) || !name.is_ascii() {
+            Some("not an identifier")
+        } else if name.ends_with('_') {
+            Some("ends with `_` (Django's fields.E001)")
+        } else if name.contains("__") {
+            Some("contains `__`, Django's lookup separator (fields.E002)")
+        } else if name == "pk" {
+            Some("`pk` is reserved for the primary key (fields.E003)")
+        } else if RUST_FORBIDDEN.contains(&name.as_str()) {
+            Some("not usable as a Rust field name")
+        } else {
+            None
+        };
+        if let Some(bad) = bad {
+            diags.push(
+                Diagnostic::error(format!(
+                    "field name `{name}` of `{}` is not valid: {bad}",
+                    model.name
+                ))
+                .at(field.name.span)
+                .label("invalid field name")
+                .help("use lowercase ASCII letters, digits and single `_`, e.g. `first_name`"),
+            );
+            continue;
         }
-        for c in &model.meta.constraints {
-            if let Some(n) = c.name() {
-                sql_name(&dialects, &n.text, n.span, "constraint name", diags);
-            }
+        if !field.has_column() {
+            continue;
+        }
+        let column_span = if field.has(crate::ir::Opt::DbColumn) {
+            field.span_of(crate::ir::Opt::DbColumn)
+        } else {
+            field.name.span
+        };
+        sql_name(dialects, &field.column, column_span, "column name", diags);
+        if let Some(other) = columns.get(field.column.as_str()) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "fields `{}` and `{}` of `{}` both map to column `{}`",
+                    other.name, field.name, model.name, field.column
+                ))
+                .at(column_span)
+                .label(format!("column `{}`", field.column))
+                .related(other.name.span, "first field with this column")
+                .help("rename one field, or set db_column on one of them")
+                .note("Django's models.E007"),
+            );
+        } else {
+            columns.insert(&field.column, field);
+        }
+    }
+    for index in &model.meta.indexes {
+        if let Some(n) = &index.name {
+            sql_name(dialects, &n.text, n.span, "index name", diags);
+        }
+    }
+    for c in &model.meta.constraints {
+        if let Some(n) = c.name() {
+            sql_name(dialects, &n.text, n.span, "constraint name", diags);
         }
     }
 }
@@ -232,63 +246,86 @@ fn describe_char(c: char) -> String {
 
 /// Checks that no two tables, indexes or constraints share a name in any configured dialect
 /// (PostgreSQL and SQLite index names are schema-wide, MySQL constraint names
-/// database-wide). One pass plans, table by table, every object any of the dialects creates
-/// ([`ddl::Planner::union`]); names are compared by a 64-bit hash of their lowercase form,
-/// sorted, so no plan or name outlives its table.
-pub(super) fn check_objects(schema: &Schema, diags: &mut Diagnostics) {
-    let Some(planner) = ddl::Planner::union(schema) else {
-        return;
-    };
-    let sources = ddl::table_sources(schema);
-    let mut names: Vec<(u64, Span)> = Vec::with_capacity(sources.len() * 24);
-    let mut add = |name: &str, span: Span| names.push((name_hash(name), span));
-    for &source in &sources {
-        let Some(t) = planner.table(source) else {
-            continue;
+/// database-wide). Model by model, it plans every object any of the dialects creates
+/// ([`ddl::Planner::union`]) and keeps a 64-bit hash of each lowercase name; at the end the
+/// hashes are sorted and neighbours compared, so no plan or name outlives its table.
+pub(super) struct ObjectNames<'s> {
+    planner: Option<ddl::Planner<'s>>,
+    names: Vec<(u64, Span)>,
+}
+
+impl<'s> ObjectNames<'s> {
+    pub(super) fn new(schema: &'s Schema) -> Self {
+        ObjectNames {
+            planner: ddl::Planner::union(schema),
+            names: Vec::with_capacity(schema.models.len() * 24),
+        }
+    }
+
+    /// Adds the names of the tables model `m` makes.
+    pub(super) fn add_model(&mut self, schema: &Schema, m: usize) {
+        let Some(planner) = &self.planner else {
+            return;
         };
-        ddl::Statement::CreateTable(t.table).for_each_created_name(&mut add);
-        for i in &t.indexes {
-            add(&i.name, i.span);
-        }
-        for k in &t.foreign_keys {
-            add(&k.name, k.span);
+        let names = &mut self.names;
+        for source in ddl::model_table_sources(schema, m) {
+            add_names(planner, source, &mut |name, span| {
+                names.push((name_hash(name), span))
+            });
         }
     }
-    // Sorting keeps equal names together (and, for equal names, the first declared first);
-    // it touches memory in order, where a hash map of every name would not.
-    names.sort_unstable();
-    let clashes: Vec<(u64, Span, Span)> = names
-        .windows(2)
-        .filter(|p| p[0].0 == p[1].0 && p[0].1 != p[1].1)
-        .map(|p| (p[0].0, p[0].1, p[1].1))
-        .collect();
-    if clashes.is_empty() {
+
+    /// Reports every name used twice.
+    pub(super) fn finish(mut self, schema: &Schema, diags: &mut Diagnostics) {
+        let Some(planner) = &self.planner else {
+            return;
+        };
+        // Sorting keeps equal names together (and, for equal names, the first declared
+        // first); it touches memory in order, where a hash map of every name would not.
+        self.names.sort_unstable();
+        let clashes: Vec<(u64, Span, Span)> = self
+            .names
+            .windows(2)
+            .filter(|p| p[0].0 == p[1].0 && p[0].1 != p[1].1)
+            .map(|p| (p[0].0, p[0].1, p[1].1))
+            .collect();
+        if clashes.is_empty() {
+            return;
+        }
+        // Rare: plan again to find the names themselves for the messages.
+        let mut text: HashMap<u64, String> = HashMap::new();
+        for source in ddl::table_sources(schema) {
+            add_names(planner, source, &mut |name, _| {
+                let h = name_hash(name);
+                if clashes.iter().any(|c| c.0 == h) {
+                    text.entry(h).or_insert_with(|| name.to_string());
+                }
+            });
+        }
+        for (h, first, span) in clashes {
+            let name = text.get(&h).map_or("", String::as_str);
+            diags.push(
+                Diagnostic::error(format!("two schema objects are named `{name}`"))
+                    .at(span)
+                    .label("name already used")
+                    .related(first, "first used here")
+                    .help("give one of them another name"),
+            );
+        }
+    }
+}
+
+/// Calls `f` with the name of every object table `source` creates.
+fn add_names(planner: &ddl::Planner<'_>, source: ddl::TableSource, f: &mut dyn FnMut(&str, Span)) {
+    let Some(t) = planner.table(source) else {
         return;
-    }
-    // Rare: plan again to find the names themselves for the messages.
-    let mut text: HashMap<u64, String> = HashMap::new();
-    let mut find = |name: &str, _: Span| {
-        let h = name_hash(name);
-        if clashes.iter().any(|c| c.0 == h) {
-            text.entry(h).or_insert_with(|| name.to_string());
-        }
     };
-    for &source in &sources {
-        if let Some(t) = planner.table(source) {
-            ddl::Statement::CreateTable(t.table).for_each_created_name(&mut find);
-            t.indexes.iter().for_each(|i| find(&i.name, i.span));
-            t.foreign_keys.iter().for_each(|k| find(&k.name, k.span));
-        }
+    ddl::Statement::CreateTable(t.table).for_each_created_name(f);
+    for i in &t.indexes {
+        f(&i.name, i.span);
     }
-    for (h, first, span) in clashes {
-        let name = text.get(&h).map_or("", String::as_str);
-        diags.push(
-            Diagnostic::error(format!("two schema objects are named `{name}`"))
-                .at(span)
-                .label("name already used")
-                .related(first, "first used here")
-                .help("give one of them another name"),
-        );
+    for k in &t.foreign_keys {
+        f(&k.name, k.span);
     }
 }
 

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontend::toml::did_you_mean;
-use crate::ir::{Field, FieldType, ModelKind, OnDelete, Opt, Schema, Value};
+use crate::ir::{Field, FieldType, Model, ModelKind, OnDelete, Opt, Schema, Value};
 
-use super::{checked_models, is_identifier};
+use super::is_identifier;
 
 /// Sets `relation.target` of every relation that resolves, reporting those that don't.
 pub(super) fn resolve(schema: &mut Schema, diags: &mut Diagnostics) {
@@ -123,130 +123,139 @@ fn reverse_names(model_lower: &str, field: &Field, self_ref: bool) -> Option<(St
     Some((accessor, model_lower.to_string()))
 }
 
-pub(super) fn check(schema: &Schema, diags: &mut Diagnostics) {
-    // (target model, name) -> (model, field, span) of the first relation claiming it.
-    // (target model, reverse name) -> (model, field, where) of the first relation claiming it.
-    type Claims<'s> = HashMap<(&'s str, String), (&'s str, &'s str, crate::source::Span)>;
-    let mut accessors: Claims<'_> = HashMap::new();
-    let mut queries: Claims<'_> = HashMap::new();
-    for model in checked_models(schema) {
-        for field in &model.fields {
-            let Some(rel) = field.relation.as_ref() else {
-                continue;
-            };
-            let what = super::FieldPath(model, field);
-            if let Some(rn) = &rel.related_name {
-                let base = rn.text.trim_end_matches('+');
-                if !(rn.text.ends_with('+') && (base.is_empty() || is_identifier(base)))
-                    && !is_identifier(&rn.text)
-                {
-                    diags.push(
-                        Diagnostic::error(format!(
-                            "related_name `{}` of {what} is not a valid name",
-                            rn.text
-                        ))
-                        .at(rn.span)
-                        .label("not an identifier")
-                        .help("use letters, digits and `_`, or \"+\" for no reverse accessor"),
-                    );
-                }
-            }
-            match rel.on_delete {
-                Some(OnDelete::SetNull) if !field.null => diags.push(
-                    Diagnostic::error(format!("{what} has on_delete = \"set_null\" but cannot be null"))
-                        .at(field.span_of(Opt::OnDelete))
-                        .label("set_null needs a nullable column")
-                        .help("add null = true, or choose another on_delete rule"),
-                ),
-                Some(OnDelete::SetDefault) if field.default.is_none() && field.db_default.is_none() => diags.push(
-                    Diagnostic::error(format!("{what} has on_delete = \"set_default\" but no default"))
-                        .at(field.span_of(Opt::OnDelete))
-                        .label("set_default needs a default")
-                        .help("add default = <a key of the target model>, or choose another on_delete rule"),
-                ),
-                _ => {}
-            }
-            if field.ty == FieldType::ManyToMany {
-                check_m2m(schema, model, field, diags);
-            }
-            if let (Some(default), Some((_, target))) = (&field.default, schema.target(field)) {
-                check_fk_default(&what, field, default, target, diags);
-            }
-            let Some((ti, _)) = rel.target else {
-                continue;
-            };
-            let target = &schema.models[ti];
-            let self_ref = target.name.text == model.name.text;
-            let Some((accessor, query)) = reverse_names(&model.lower_name(), field, self_ref)
-            else {
-                continue;
-            };
-            let fix = || format!("add or change related_name on {what}");
-            let rn_span = rel
-                .related_name
-                .as_ref()
-                .map_or(field.name.span, |r| r.span);
-            if let Some(clash) = target.fields.iter().find(|f| f.name.text == accessor) {
+/// (target model, reverse name) -> (model, field, where) of the first relation claiming it.
+type Claims<'s> = HashMap<(&'s str, String), (&'s str, &'s str, crate::source::Span)>;
+
+/// Reverse accessors and query names claimed so far, across models.
+#[derive(Default)]
+pub(super) struct ReverseNames<'s> {
+    accessors: Claims<'s>,
+    queries: Claims<'s>,
+}
+
+pub(super) fn check_model<'s>(
+    schema: &'s Schema,
+    model: &'s Model,
+    claims: &mut ReverseNames<'s>,
+    diags: &mut Diagnostics,
+) {
+    let accessors = &mut claims.accessors;
+    let queries = &mut claims.queries;
+    for field in &model.fields {
+        let Some(rel) = field.relation.as_ref() else {
+            continue;
+        };
+        let what = super::FieldPath(model, field);
+        if let Some(rn) = &rel.related_name {
+            let base = rn.text.trim_end_matches('+');
+            if !(rn.text.ends_with('+') && (base.is_empty() || is_identifier(base)))
+                && !is_identifier(&rn.text)
+            {
                 diags.push(
                     Diagnostic::error(format!(
-                        "reverse accessor `{}.{accessor}` for {what} clashes with field `{}.{}`",
-                        target.name, target.name, clash.name
+                        "related_name `{}` of {what} is not a valid name",
+                        rn.text
                     ))
-                    .at(rn_span)
-                    .label("reverse accessor clashes")
-                    .related(clash.name.span, "field of the same name")
-                    .help(fix())
-                    .note("Django's fields.E302"),
-                );
-            } else if let Some(clash) = target.fields.iter().find(|f| f.name.text == query) {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "reverse query name `{query}` for {what} clashes with field `{}.{}`",
-                        target.name, clash.name
-                    ))
-                    .at(rn_span)
-                    .label("reverse query name clashes")
-                    .related(clash.name.span, "field of the same name")
-                    .help(fix())
-                    .note("Django's fields.E303"),
+                    .at(rn.span)
+                    .label("not an identifier")
+                    .help("use letters, digits and `_`, or \"+\" for no reverse accessor"),
                 );
             }
-            let key = (target.name.text.as_str(), accessor.clone());
-            if let Some((om, of, ospan)) = accessors.get(&key) {
+        }
+        match rel.on_delete {
+            Some(OnDelete::SetNull) if !field.null => diags.push(
+                Diagnostic::error(format!("{what} has on_delete = \"set_null\" but cannot be null"))
+                    .at(field.span_of(Opt::OnDelete))
+                    .label("set_null needs a nullable column")
+                    .help("add null = true, or choose another on_delete rule"),
+            ),
+            Some(OnDelete::SetDefault) if field.default.is_none() && field.db_default.is_none() => diags.push(
+                Diagnostic::error(format!("{what} has on_delete = \"set_default\" but no default"))
+                    .at(field.span_of(Opt::OnDelete))
+                    .label("set_default needs a default")
+                    .help("add default = <a key of the target model>, or choose another on_delete rule"),
+            ),
+            _ => {}
+        }
+        if field.ty == FieldType::ManyToMany {
+            check_m2m(schema, model, field, diags);
+        }
+        if let (Some(default), Some((_, target))) = (&field.default, schema.target(field)) {
+            check_fk_default(&what, field, default, target, diags);
+        }
+        let Some((ti, _)) = rel.target else {
+            continue;
+        };
+        let target = &schema.models[ti];
+        let self_ref = target.name.text == model.name.text;
+        let Some((accessor, query)) = reverse_names(&model.lower_name(), field, self_ref) else {
+            continue;
+        };
+        let fix = || format!("add or change related_name on {what}");
+        let rn_span = rel
+            .related_name
+            .as_ref()
+            .map_or(field.name.span, |r| r.span);
+        if let Some(clash) = target.fields.iter().find(|f| f.name.text == accessor) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "reverse accessor `{}.{accessor}` for {what} clashes with field `{}.{}`",
+                    target.name, target.name, clash.name
+                ))
+                .at(rn_span)
+                .label("reverse accessor clashes")
+                .related(clash.name.span, "field of the same name")
+                .help(fix())
+                .note("Django's fields.E302"),
+            );
+        } else if let Some(clash) = target.fields.iter().find(|f| f.name.text == query) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "reverse query name `{query}` for {what} clashes with field `{}.{}`",
+                    target.name, clash.name
+                ))
+                .at(rn_span)
+                .label("reverse query name clashes")
+                .related(clash.name.span, "field of the same name")
+                .help(fix())
+                .note("Django's fields.E303"),
+            );
+        }
+        let key = (target.name.text.as_str(), accessor.clone());
+        if let Some((om, of, ospan)) = accessors.get(&key) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "reverse accessor `{}.{accessor}` for {what} clashes with the reverse accessor for `{om}.{of}`",
+                    target.name
+                ))
+                .at(rn_span)
+                .label("same reverse accessor")
+                .related(*ospan, "also claimed here")
+                .help(fix())
+                .note("Django's fields.E304"),
+            );
+        } else {
+            accessors.insert(
+                key,
+                (model.name.text.as_str(), field.name.text.as_str(), rn_span),
+            );
+            let qkey = (target.name.text.as_str(), query.clone());
+            if let Some((om, of, ospan)) = queries.get(&qkey) {
                 diags.push(
                     Diagnostic::error(format!(
-                        "reverse accessor `{}.{accessor}` for {what} clashes with the reverse accessor for `{om}.{of}`",
-                        target.name
+                        "reverse query name `{query}` for {what} clashes with the reverse query name for `{om}.{of}`"
                     ))
                     .at(rn_span)
-                    .label("same reverse accessor")
+                    .label("same reverse query name")
                     .related(*ospan, "also claimed here")
                     .help(fix())
-                    .note("Django's fields.E304"),
+                    .note("Django's fields.E305"),
                 );
             } else {
-                accessors.insert(
-                    key,
+                queries.insert(
+                    qkey,
                     (model.name.text.as_str(), field.name.text.as_str(), rn_span),
                 );
-                let qkey = (target.name.text.as_str(), query.clone());
-                if let Some((om, of, ospan)) = queries.get(&qkey) {
-                    diags.push(
-                        Diagnostic::error(format!(
-                            "reverse query name `{query}` for {what} clashes with the reverse query name for `{om}.{of}`"
-                        ))
-                        .at(rn_span)
-                        .label("same reverse query name")
-                        .related(*ospan, "also claimed here")
-                        .help(fix())
-                        .note("Django's fields.E305"),
-                    );
-                } else {
-                    queries.insert(
-                        qkey,
-                        (model.name.text.as_str(), field.name.text.as_str(), rn_span),
-                    );
-                }
             }
         }
     }
