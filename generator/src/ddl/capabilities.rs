@@ -73,4 +73,10 @@ pub struct Capabilities {
     pub max_decimal_places: u32,
     /// Defaults of TEXT/BLOB/JSON columns must be expressions in parentheses (MySQL 8.0.13+).
     pub text_defaults_need_parens: bool,
+    /// Indexes can be renamed in place (SQLite: no; they are dropped and created again).
+    pub rename_index: bool,
+    /// Unique and check constraints can be renamed in place (PostgreSQL: `RENAME
+    /// CONSTRAINT`; MySQL renames a unique constraint as the index it is, and drops and adds
+    /// a check).
+    pub rename_constraint: bool,
 }

@@ -6,6 +6,7 @@
 //! what a dialect can and cannot do lives in its [`Capabilities`], which validation reads too.
 //! Compilation is pure: the same schema gives the same bytes.
 
+pub mod alter;
 mod capabilities;
 pub mod mysql;
 pub mod order;
@@ -22,8 +23,8 @@ pub use plan::{Planner, TablePlan, TableSource, model_table_sources, plan, table
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 pub use statement::{
-    AddForeignKey, ColumnDef, ColumnDefault, CreateIndex, CreateTable, ForeignKeyRef, Ident,
-    SqlType, Statement, TableConstraint,
+    AddForeignKey, ColumnDef, ColumnDefault, ColumnKey, CreateIndex, CreateTable, ForeignKeyRef,
+    Ident, SqlType, Statement, TableConstraint, TableKey,
 };
 pub use types::column_type;
 pub use writer::SqlWriter;
@@ -93,6 +94,89 @@ pub trait Dialect: Sync {
     /// which every dialect accepts.
     fn column_default(&self, w: &mut SqlWriter<'_>, default: &ColumnDefault, ty: &SqlType) {
         writer::default_column_default(w, default, ty);
+    }
+
+    // What follows renders changes of an existing schema (migrations). The defaults are
+    // PostgreSQL's; a dialect that cannot do a change in place never receives it (the
+    // migration planner rebuilds the table instead, see `Capabilities::alter_column`).
+
+    /// Text after `DROP TABLE "t"`. None by default: foreign keys to the table are dropped
+    /// before it.
+    fn drop_table_suffix(&self, _w: &mut SqlWriter<'_>) {}
+
+    /// `ALTER TABLE "a" RENAME TO "b"` (PostgreSQL, SQLite, MySQL alike).
+    fn rename_table(&self, w: &mut SqlWriter<'_>, from: &str, to: &str) {
+        w.alter_table(from);
+        w.push("RENAME TO ");
+        w.ident(to);
+    }
+
+    /// Changes a column from `old` to `new` (same name). PostgreSQL: one ALTER COLUMN per
+    /// changed property; the default is dropped around a type change, which could not cast it.
+    fn alter_column(&self, w: &mut SqlWriter<'_>, table: &str, old: &ColumnDef, new: &ColumnDef) {
+        writer::postgres_alter_column(w, table, old, new);
+    }
+
+    /// Drops a unique or check constraint.
+    fn drop_constraint(&self, w: &mut SqlWriter<'_>, table: &str, c: &TableConstraint) {
+        w.alter_table(table);
+        w.push("DROP CONSTRAINT ");
+        w.ident(c.name());
+    }
+
+    /// `DROP INDEX "i"`: index names are schema-wide (PostgreSQL, SQLite).
+    fn drop_index(&self, w: &mut SqlWriter<'_>, _table: &str, name: &str) {
+        w.push("DROP INDEX ");
+        w.ident(name);
+    }
+
+    /// `ALTER INDEX "a" RENAME TO "b"` (PostgreSQL).
+    fn rename_index(&self, w: &mut SqlWriter<'_>, _table: &str, from: &str, to: &str) {
+        w.push("ALTER INDEX ");
+        w.ident(from);
+        w.push(" RENAME TO ");
+        w.ident(to);
+    }
+
+    fn drop_foreign_key(&self, w: &mut SqlWriter<'_>, table: &str, name: &str) {
+        w.alter_table(table);
+        w.push("DROP CONSTRAINT ");
+        w.ident(name);
+    }
+
+    fn drop_primary_key(&self, w: &mut SqlWriter<'_>, table: &str, name: &str) {
+        w.alter_table(table);
+        w.push("DROP CONSTRAINT ");
+        w.ident(name);
+    }
+
+    /// The name the database gives a table's primary key constraint, where migrations must
+    /// know it: PostgreSQL's `<table>_pkey`. `None` where it is fixed (MySQL's PRIMARY) or
+    /// never needed (SQLite rebuilds).
+    fn primary_key_name(&self, table: &str) -> Option<String> {
+        let _ = table;
+        None
+    }
+
+    /// Sets or removes a table comment. PostgreSQL: `COMMENT ON TABLE`.
+    fn table_comment(&self, w: &mut SqlWriter<'_>, table: &str, comment: Option<&str>) {
+        w.push("COMMENT ON TABLE ");
+        w.ident(table);
+        w.push(" IS ");
+        match comment {
+            Some(c) => w.string(c),
+            None => w.push("NULL"),
+        }
+    }
+
+    /// Opens a script that manages its own transaction (see `alter::Script`).
+    fn begin_own_transaction(&self, w: &mut SqlWriter<'_>) {
+        w.push("BEGIN;\n");
+    }
+
+    /// Closes what [`Dialect::begin_own_transaction`] opened.
+    fn end_own_transaction(&self, w: &mut SqlWriter<'_>) {
+        w.push("COMMIT;\n");
     }
 }
 

@@ -38,6 +38,8 @@ static CAPS: Capabilities = Capabilities {
     max_decimal_digits: 65,
     max_decimal_places: 30,
     text_defaults_need_parens: true,
+    rename_index: true,
+    rename_constraint: false,
 };
 
 impl Dialect for MySql {
@@ -147,6 +149,65 @@ impl Dialect for MySql {
         w.push("CAST(");
         w.ident(column);
         w.push(" AS BINARY)");
+    }
+
+    /// `MODIFY COLUMN` restates the whole column: type, null, default, auto-increment and
+    /// comment. NULLs are filled first by the planner when the column becomes NOT NULL.
+    fn alter_column(
+        &self,
+        w: &mut SqlWriter<'_>,
+        table: &str,
+        _old: &super::ColumnDef,
+        new: &super::ColumnDef,
+    ) {
+        w.alter_table(table);
+        w.push("MODIFY COLUMN ");
+        w.column_alone(new);
+        w.push(";\n");
+    }
+
+    /// A unique constraint is an index in MySQL; a check is a constraint.
+    fn drop_constraint(&self, w: &mut SqlWriter<'_>, table: &str, c: &super::TableConstraint) {
+        w.alter_table(table);
+        match c {
+            super::TableConstraint::Unique { .. } => w.push("DROP INDEX "),
+            _ => w.push("DROP CONSTRAINT "),
+        }
+        w.ident(c.name());
+    }
+
+    /// Index names are per table: `DROP INDEX "i" ON "t"`.
+    fn drop_index(&self, w: &mut SqlWriter<'_>, table: &str, name: &str) {
+        w.push("DROP INDEX ");
+        w.ident(name);
+        w.push(" ON ");
+        w.ident(table);
+    }
+
+    fn rename_index(&self, w: &mut SqlWriter<'_>, table: &str, from: &str, to: &str) {
+        w.alter_table(table);
+        w.push("RENAME INDEX ");
+        w.ident(from);
+        w.push(" TO ");
+        w.ident(to);
+    }
+
+    fn drop_foreign_key(&self, w: &mut SqlWriter<'_>, table: &str, name: &str) {
+        w.alter_table(table);
+        w.push("DROP FOREIGN KEY ");
+        w.ident(name);
+    }
+
+    fn drop_primary_key(&self, w: &mut SqlWriter<'_>, table: &str, _name: &str) {
+        w.alter_table(table);
+        w.push("DROP PRIMARY KEY");
+    }
+
+    /// `ALTER TABLE "t" COMMENT = '...'`; an empty comment removes it.
+    fn table_comment(&self, w: &mut SqlWriter<'_>, table: &str, comment: Option<&str>) {
+        w.alter_table(table);
+        w.push("COMMENT = ");
+        w.string(comment.unwrap_or(""));
     }
 
     /// InnoDB enforces foreign keys; utf8mb4 stores all of Unicode.

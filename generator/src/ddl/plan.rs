@@ -14,8 +14,9 @@ use crate::naming::{index_name, meta_index_name};
 
 use super::types::{base_type, related_type};
 use super::{
-    AddForeignKey, Capabilities, ColumnDef, ColumnDefault, CommentSupport, CreateIndex,
-    CreateTable, Dialect, ForeignKeyRef, Ident, SqlType, Statement, TableConstraint, column_type,
+    AddForeignKey, Capabilities, ColumnDef, ColumnDefault, ColumnKey, CommentSupport, CreateIndex,
+    CreateTable, Dialect, ForeignKeyRef, Ident, SqlType, Statement, TableConstraint, TableKey,
+    column_type,
 };
 
 /// Everything that creates one table: the table, its comments, its indexes, and the foreign
@@ -155,15 +156,24 @@ impl<'a> Planner<'a> {
                     comment: c,
                 });
             }
+            // A unique column is a named constraint (Django's name for it), so that migrations
+            // can drop it by name.
+            if field.is_unique() && !field.primary_key {
+                constraints.push(TableConstraint::Unique {
+                    name: Cow::Owned(index_name(table, &[&field.column], "_uniq", self.limit)),
+                    columns: vec![Cow::Borrowed(field.column.as_str())],
+                    span: field.decl_span,
+                });
+            }
             self.column_checks(model, field, &mut constraints);
             self.column_indexes(model, field, &ty, &mut indexes);
             columns.push(ColumnDef {
+                key: ColumnKey::Field(field.key),
                 name: Cow::Borrowed(&field.column),
                 ty,
                 null: field.null && !field.primary_key,
                 primary_key: field.primary_key,
                 auto_increment: field.ty.is_auto(),
-                unique: field.is_unique() && !field.primary_key,
                 default,
                 comment: comment.filter(|_| self.caps.comments == CommentSupport::Inline),
                 references,
@@ -228,6 +238,7 @@ impl<'a> Planner<'a> {
         }
         TablePlan {
             table: CreateTable {
+                key: TableKey::Model(model.key),
                 name: Cow::Borrowed(table),
                 columns,
                 constraints,
@@ -526,12 +537,12 @@ impl<'a> Planner<'a> {
             _ => SqlType::BigInt { unsigned: false },
         };
         let mut columns = vec![ColumnDef {
+            key: ColumnKey::Id,
             name: Cow::Borrowed("id"),
             ty: id_ty,
             null: false,
             primary_key: true,
             auto_increment: true,
-            unique: false,
             default: None,
             comment: None,
             references: None,
@@ -539,11 +550,21 @@ impl<'a> Planner<'a> {
         let mut indexes = Vec::new();
         let mut foreign_keys = Vec::new();
         let sides = [
-            (through.from_column, through.from_model, through.from_field),
-            (through.to_column, through.to_model, through.to_field),
+            (
+                ColumnKey::From,
+                through.from_column,
+                through.from_model,
+                through.from_field,
+            ),
+            (
+                ColumnKey::To,
+                through.to_column,
+                through.to_model,
+                through.to_field,
+            ),
         ];
-        let pair = [sides[0].0.clone(), sides[1].0.clone()];
-        for (column, mi, fi) in sides {
+        let pair = [sides[0].1.clone(), sides[1].1.clone()];
+        for (key, column, mi, fi) in sides {
             let target_model = &self.schema.models[mi];
             let target_field = &target_model.fields[fi];
             let ty = related_type(base_type(target_field), self.d);
@@ -589,12 +610,12 @@ impl<'a> Planner<'a> {
                 });
             }
             columns.push(ColumnDef {
+                key,
                 name: Cow::Owned(column),
                 ty,
                 null: false,
                 primary_key: false,
                 auto_increment: false,
-                unique: false,
                 default: None,
                 comment: None,
                 references: (self.caps.inline_foreign_keys && with_constraint).then_some(target),
@@ -603,6 +624,10 @@ impl<'a> Planner<'a> {
         let unique_name = index_name(&table, &[&pair[0], &pair[1]], "_uniq", limit);
         Some(TablePlan {
             table: CreateTable {
+                key: TableKey::ManyToMany {
+                    model: model.key,
+                    field: field.key,
+                },
                 name: Cow::Owned(table),
                 columns,
                 constraints: vec![TableConstraint::Unique {

@@ -34,6 +34,8 @@ static CAPS: Capabilities = Capabilities {
     max_decimal_digits: u32::MAX,
     max_decimal_places: u32::MAX,
     text_defaults_need_parens: false,
+    rename_index: false,
+    rename_constraint: false,
 };
 
 impl Dialect for Sqlite {
@@ -69,6 +71,25 @@ impl Dialect for Sqlite {
             SqlType::Binary => "BLOB".into(),
             SqlType::Inet(_) => "char(39)".into(),
         }
+    }
+
+    /// sqlx runs a migration that starts with `-- no-transaction` as it is: foreign keys can
+    /// be switched off only outside a transaction ("ALTER TABLE", section 7), and the script
+    /// checks every foreign key before it commits: a violation aborts it through a CHECK
+    /// constraint named after the problem, and the transaction rolls back.
+    fn begin_own_transaction(&self, w: &mut super::SqlWriter<'_>) {
+        w.push("-- no-transaction\nPRAGMA foreign_keys = OFF;\nBEGIN;\n");
+    }
+
+    fn end_own_transaction(&self, w: &mut super::SqlWriter<'_>) {
+        w.push(concat!(
+            "CREATE TEMP TABLE \"modelc_foreign_key_check\" (\"violations\" integer NOT NULL ",
+            "CONSTRAINT \"foreign keys violated: see PRAGMA foreign_key_check\" CHECK (\"violations\" = 0));\n",
+            "INSERT INTO \"modelc_foreign_key_check\" SELECT count(*) FROM pragma_foreign_key_check;\n",
+            "DROP TABLE \"modelc_foreign_key_check\";\n",
+            "COMMIT;\n",
+            "PRAGMA foreign_keys = ON;\n",
+        ));
     }
 
     fn auto_suffix(&self) -> &'static str {

@@ -73,14 +73,36 @@ pub struct ForeignKeyRef<'a> {
     pub deferrable: bool,
 }
 
+/// What a table stands for, whatever it is called: the identity migrations follow through
+/// renames (keys are given by migration state replay; 0 in a schema read from models.toml).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TableKey {
+    Model(u32),
+    /// The automatic table of a many-to-many field.
+    ManyToMany {
+        model: u32,
+        field: u32,
+    },
+}
+
+/// What a column stands for, within its table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ColumnKey {
+    Field(u32),
+    /// The `id`, `<model>_id` and `<target>_id` columns of a many-to-many table.
+    Id,
+    From,
+    To,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ColumnDef<'a> {
+    pub key: ColumnKey,
     pub name: Ident<'a>,
     pub ty: SqlType,
     pub null: bool,
     pub primary_key: bool,
     pub auto_increment: bool,
-    pub unique: bool,
     pub default: Option<ColumnDefault<'a>>,
     /// Inline comment (dialects with [`CommentSupport::Inline`](super::CommentSupport)).
     pub comment: Option<&'a str>,
@@ -155,6 +177,7 @@ impl TableConstraint<'_> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateTable<'a> {
+    pub key: TableKey,
     pub name: Ident<'a>,
     pub columns: Vec<ColumnDef<'a>>,
     pub constraints: Vec<TableConstraint<'a>>,

@@ -364,6 +364,8 @@ pub struct FieldDocs {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
     pub name: Name,
+    /// Identity across renames, given by migration state replay (0 elsewhere).
+    pub key: u32,
     pub ty: FieldType,
     /// The column in the model's table (`<name>_id` for relations, `db_column` if set).
     /// Empty for many-to-many fields, which have a table instead.
@@ -403,6 +405,7 @@ impl Field {
         let decl_span = name.span;
         Field {
             name,
+            key: 0,
             ty,
             column: CompactString::default(),
             null: false,

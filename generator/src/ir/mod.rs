@@ -146,6 +146,57 @@ impl Schema {
         }
     }
 
+    /// The models, to change in place; call [`Schema::reindex`] after renaming, adding or
+    /// removing one.
+    pub(crate) fn models_mut(&mut self) -> &mut Vec<Model> {
+        &mut self.models
+    }
+
+    /// Rebuilds the index of models by name.
+    pub(crate) fn reindex(&mut self) {
+        self.by_name = self
+            .models
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.name.text.to_string(), i))
+            .collect();
+    }
+
+    /// Adds a model at the end.
+    pub(crate) fn push_model(&mut self, model: Model) {
+        self.by_name
+            .insert(model.name.text.to_string(), self.models.len());
+        self.models.push(model);
+    }
+
+    /// Points every relation at its target's index and key field (or `None` where the target
+    /// does not exist). Validation does this with diagnostics; migration state replay, whose
+    /// models were valid when they were written, does it with this.
+    pub(crate) fn resolve_targets(&mut self) {
+        let mut targets = Vec::new();
+        for (mi, model) in self.models.iter().enumerate() {
+            for (fi, field) in model.fields.iter().enumerate() {
+                let Some(rel) = &field.relation else {
+                    continue;
+                };
+                let target = self.model_index(&rel.to.text).and_then(|ti| {
+                    let t = &self.models[ti];
+                    let f = match &rel.to_field {
+                        Some(name) => t.field_index(&name.text),
+                        None => t.pk_index(),
+                    };
+                    f.map(|f| (ti, f))
+                });
+                targets.push((mi, fi, target));
+            }
+        }
+        for (mi, fi, target) in targets {
+            if let Some(rel) = self.models[mi].fields[fi].relation.as_mut() {
+                rel.target = target;
+            }
+        }
+    }
+
     pub fn model_index(&self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
     }

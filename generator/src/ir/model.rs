@@ -117,6 +117,9 @@ impl Default for Meta {
 pub struct Model {
     pub name: Name,
     pub kind: ModelKind,
+    /// Identity across renames, given by migration state replay (0 elsewhere): the model a
+    /// table was made for, whatever it is called now.
+    pub key: u32,
     /// `extends = "Base"` as written.
     pub extends: Option<Name>,
     /// The table (`<app>_<name lowercased>` unless `db_table` is set).

@@ -7,4 +7,12 @@
 //! migrations/<dialect>/0001_initial.down.sql
 //! ```
 
+pub mod compile;
+pub mod diff;
+pub mod file;
+pub mod history;
+pub mod make;
+pub mod ops;
 pub mod runner;
+pub mod sql;
+pub mod state;

@@ -399,7 +399,7 @@ impl Reader<'_> {
     }
 
     /// A string option that names something: non-empty, no surrounding whitespace.
-    fn name(&mut self, v: &TValue<'_>, what: &dyn fmt::Display) -> Option<Name> {
+    pub(crate) fn name(&mut self, v: &TValue<'_>, what: &dyn fmt::Display) -> Option<Name> {
         let s = self.string(v, what)?;
         let span = self.vspan(v);
         if s.trim().is_empty() {

@@ -81,6 +81,7 @@ pub(crate) fn build(project: Project, mut raw: Vec<RawModel>, diags: &mut Diagno
         let mut meta = r.meta.meta.clone();
         b.inherit_meta(i, &mut meta);
         let mut model = Model {
+            key: 0,
             name: r.name.clone(),
             kind,
             extends: r.extends.clone(),

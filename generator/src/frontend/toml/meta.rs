@@ -134,7 +134,7 @@ impl Reader<'_> {
         }
     }
 
-    fn meta_name(&mut self, v: &TValue<'_>, what: &dyn fmt::Display) -> Option<Name> {
+    pub(crate) fn meta_name(&mut self, v: &TValue<'_>, what: &dyn fmt::Display) -> Option<Name> {
         let s = self.string(v, what)?;
         let inner = self.inner_span(v, s);
         Some(Name::new(s, inner(0..s.len())))
@@ -156,7 +156,11 @@ impl Reader<'_> {
     }
 
     /// `[["a", "b"], ["c", "d"]]`, or one set written flat: `["a", "b"]`.
-    fn unique_together(&mut self, v: &TValue<'_>, what: &dyn fmt::Display) -> Vec<FieldSet> {
+    pub(crate) fn unique_together(
+        &mut self,
+        v: &TValue<'_>,
+        what: &dyn fmt::Display,
+    ) -> Vec<FieldSet> {
         let Some(items) = self.array(v, what) else {
             return Vec::new();
         };
@@ -179,7 +183,7 @@ impl Reader<'_> {
             .collect()
     }
 
-    fn index(&mut self, item: &TValue<'_>, model: &str) -> Option<Index> {
+    pub(crate) fn index(&mut self, item: &TValue<'_>, model: &str) -> Option<Index> {
         let what = format!("an index of `{model}`");
         let table = self.table(item, &what)?;
         let span = self.vspan(item);
@@ -222,7 +226,7 @@ impl Reader<'_> {
         Some(index)
     }
 
-    fn constraint(&mut self, item: &TValue<'_>, model: &str) -> Option<Constraint> {
+    pub(crate) fn constraint(&mut self, item: &TValue<'_>, model: &str) -> Option<Constraint> {
         let what = format!("a constraint of `{model}`");
         let table = self.table(item, &what)?;
         let span = self.vspan(item);

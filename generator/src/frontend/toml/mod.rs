@@ -8,6 +8,7 @@ mod field;
 mod inherit;
 mod literal;
 mod meta;
+pub mod migration;
 mod reader;
 mod sections;
 

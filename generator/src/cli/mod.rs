@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::ir::DialectName;
+
+mod migrations;
 use crate::{Compilation, compile_file};
 
 /// modelc compiles Django-style models (models.toml) into SQL DDL for PostgreSQL,
@@ -105,6 +107,60 @@ pub enum Command {
             default_value = "sqlite://db.sqlite3"
         )]
         database: String,
+    },
+
+    /// Make the next migration from the changes in the models (Django's `makemigrations`).
+    ///
+    /// Replays migrations/*.toml into the state of the models they describe, compares it
+    /// with the models, and writes the difference as the next migration:
+    /// migrations/NNNN_name.toml (the operations) and, for each dialect of [project]
+    /// dialects, migrations/<dialect>/NNNN_name.up.sql and .down.sql, all or nothing. Renames
+    /// are declared with renamed_from; a field or model that looks renamed but is not
+    /// declared so stops it, as does anything that would lose data (a dropped table or
+    /// column, a narrowed type, NOT NULL on a nullable column, a new NOT NULL column without
+    /// a default) unless --allow-destructive. Also compiles the SQL of existing migrations
+    /// that lack it for a dialect.
+    Makemigrations {
+        /// The migration's name after its number (default: made from its operations).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+
+        /// Write nothing; exit 1 if the models have changes no migration holds yet (for CI).
+        #[arg(long)]
+        check: bool,
+
+        /// Print what would be written, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+
+        /// Allow operations that drop tables or columns or may not convert every value.
+        #[arg(long)]
+        allow_destructive: bool,
+
+        #[command(flatten)]
+        migrations: MigrationsArg,
+    },
+
+    /// Print the SQL of a migration for one dialect (Django's `sqlmigrate`).
+    ///
+    /// Compiles migration MIGRATION (its number, 0002, or its full name) from the state the
+    /// migrations before it leave: the up SQL, or with --backwards the down SQL. The text is
+    /// that of migrations/<dialect>/NNNN_name.up.sql (.down.sql).
+    Sqlmigrate {
+        /// The migration: its number (0002) or full name (0002_product_add_slug).
+        #[arg(value_name = "MIGRATION")]
+        migration: String,
+
+        /// The dialect to compile to.
+        #[arg(long, value_enum)]
+        dialect: Dialect,
+
+        /// The down SQL instead of the up SQL.
+        #[arg(long)]
+        backwards: bool,
+
+        #[command(flatten)]
+        migrations: MigrationsArg,
     },
 
     /// Apply the migrations to a database, or unapply them back to TARGET (Django's `migrate`).
@@ -311,107 +367,48 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
+        Command::Makemigrations {
+            name,
+            check,
+            dry_run,
+            allow_destructive,
+            migrations,
+        } => {
+            let opts = crate::migrate::make::MakeOptions {
+                name,
+                check,
+                dry_run,
+                allow_destructive,
+            };
+            migrations::makemigrations(&cli.models, &migrations.dir(&cli.models), &opts, color)
+        }
+        Command::Sqlmigrate {
+            migration,
+            dialect,
+            backwards,
+            migrations,
+        } => migrations::sqlmigrate(
+            &cli.models,
+            &migrations.dir(&cli.models),
+            &migration,
+            dialect.into(),
+            backwards,
+            color,
+        ),
         Command::Migrate {
             target,
             database,
             migrations,
-        } => migrate(
+        } => migrations::migrate(
+            &cli.models,
             &database.database,
             &migrations.dir(&cli.models),
             target.as_deref(),
+            color,
         ),
         Command::Showmigrations {
             database,
             migrations,
-        } => showmigrations(&database.database, &migrations.dir(&cli.models)),
-    }
-}
-
-/// `modelc migrate`: Django's output on stdout (`Applying 0001_initial... OK`), errors on
-/// stderr.
-fn migrate(url: &str, dir: &Path, target: Option<&str>) -> ExitCode {
-    use crate::migrate::runner::{self, Direction, Progress, Target};
-    let target = target.map(Target::parse);
-    let mut open = false;
-    let mut report = |p: Progress<'_>| {
-        let mut out = std::io::stdout().lock();
-        let _ = match p {
-            Progress::Start { direction, name } => {
-                open = true;
-                let verb = match direction {
-                    Direction::Forwards => "Applying",
-                    Direction::Backwards => "Unapplying",
-                };
-                write!(out, "{verb} {name}...")
-            }
-            Progress::Done { .. } => {
-                open = false;
-                writeln!(out, " OK")
-            }
-        };
-        let _ = out.flush();
-    };
-    let result = runner::migrate_blocking(url, dir, target.as_ref(), &mut report);
-    match result {
-        Ok(done) => {
-            if done.applied.is_empty() && done.unapplied.is_empty() {
-                println!("No migrations to apply.");
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            if open {
-                println!(" FAILED");
-            }
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// `modelc showmigrations`: `[X] 0001_initial` / `[ ] 0002_...` on stdout.
-fn showmigrations(url: &str, dir: &Path) -> ExitCode {
-    use crate::migrate::runner::{self, State};
-    match runner::show_blocking(url, dir) {
-        Ok(listing) => {
-            let mut out = String::new();
-            if listing.migrations.is_empty() {
-                out.push_str(&format!("(no migrations in {})\n", listing.dir.display()));
-            }
-            for m in &listing.migrations {
-                let line = match m.state {
-                    State::Applied => format!("[X] {}", m.name),
-                    State::NotApplied => format!("[ ] {}", m.name),
-                    State::Edited => format!(
-                        "[X] {} (edited after it was applied: its checksum differs)",
-                        m.name
-                    ),
-                    State::Dirty => format!(
-                        "[!] {} (partially applied: modelc migrate says how to recover)",
-                        m.name
-                    ),
-                    State::Missing => format!(
-                        "[X] {} (applied, but its files are missing from {})",
-                        m.name,
-                        listing.dir.display()
-                    ),
-                };
-                out.push_str(&line);
-                out.push('\n');
-            }
-            let mut stdout = std::io::stdout().lock();
-            if stdout
-                .write_all(out.as_bytes())
-                .and_then(|_| stdout.flush())
-                .is_err()
-            {
-                return ExitCode::FAILURE;
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
+        } => migrations::showmigrations(&database.database, &migrations.dir(&cli.models)),
     }
 }

@@ -1,0 +1,361 @@
+//! Reads migration files (`migrations/NNNN_name.toml`) into operations, with the same code
+//! that reads models.toml for the fields, indexes and constraints they contain, so a mistake
+//! in a migration file gets the same rustc-style diagnostic as one in the models.
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ir::{Meta, Model, ModelKind, Name, SqlExprKind};
+use crate::migrate::ops::{Op, Operation, PerDialectSql};
+use crate::source::{FileId, SourceMap, Span};
+
+use super::meta::RawMeta;
+use super::reader::{Reader, Value as TValue, did_you_mean};
+
+/// The keys each operation takes (besides `op`).
+fn keys_of(tag: &str) -> &'static [&'static str] {
+    match tag {
+        "create_model" => &["model", "table", "managed", "fields", "meta"],
+        "delete_model" => &["model"],
+        "rename_model" => &["from", "to"],
+        "alter_model_table" => &["model", "table"],
+        "alter_model_comment" => &["model", "comment"],
+        "add_field" | "alter_field" => &["model", "field"],
+        "remove_field" => &["model", "field"],
+        "rename_field" => &["model", "from", "to"],
+        "add_index" | "remove_index" => &["model", "index"],
+        "add_constraint" | "remove_constraint" => &["model", "constraint"],
+        "alter_unique_together" => &["model", "unique_together"],
+        "run_sql" => &["sql", "reverse_sql"],
+        _ => &[],
+    }
+}
+
+/// Parses one migration file. `None` when it has errors (reported into `diags`).
+pub fn parse_migration(
+    sources: &SourceMap,
+    file: FileId,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Op>> {
+    let text = sources.text(file);
+    let errors_before = diags.error_count();
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            diags.push(
+                Diagnostic::error(format!(
+                    "invalid TOML: {}",
+                    e.message().trim().replace('\n', "; ")
+                ))
+                .at(Span::new(file, span))
+                .label("here")
+                .help("see https://toml.io for the TOML syntax"),
+            );
+        }
+        return None;
+    }
+    let mut r = Reader {
+        file,
+        src: text,
+        base: 0,
+        diags,
+    };
+    let mut ops = Vec::new();
+    for (key, v) in doc.get_ref().iter() {
+        if key.get_ref().as_ref() != "operations" {
+            r.unknown_key(key, "top-level key of a migration", &["operations"]);
+            continue;
+        }
+        let Some(items) = r.array(v, &"`operations`") else {
+            continue;
+        };
+        for item in items.iter() {
+            if let Some(op) = r.operation(item) {
+                ops.push(op);
+            }
+        }
+    }
+    (r.diags.error_count() == errors_before).then_some(ops)
+}
+
+impl Reader<'_> {
+    fn operation(&mut self, item: &TValue<'_>) -> Option<Op> {
+        let table = self.table(item, &"an operation")?;
+        let span = self.vspan(item);
+        let Some(tag_value) = table.get("op") else {
+            self.push(
+                Diagnostic::error("operation without `op`")
+                    .at(span)
+                    .label("no op")
+                    .help(format!(
+                        "add op = \"...\", one of: {}",
+                        Operation::TAGS.join(", ")
+                    )),
+            );
+            return None;
+        };
+        let tag = self.string(tag_value, &"`op`")?.to_string();
+        if !Operation::TAGS.contains(&tag.as_str()) {
+            let mut d = Diagnostic::error(format!("unknown operation `{tag}`"))
+                .at(self.vspan(tag_value))
+                .label("unknown operation");
+            d = match did_you_mean(&tag, Operation::TAGS.iter().copied()) {
+                Some(best) => d.help(format!("did you mean `{best}`?")),
+                None => d.help(format!("expected one of: {}", Operation::TAGS.join(", "))),
+            };
+            self.push(d);
+            return None;
+        }
+        let allowed = keys_of(&tag);
+        for (key, _) in table.iter() {
+            let k: &str = key.get_ref().as_ref();
+            if k != "op" && !allowed.contains(&k) {
+                self.unknown_key(key, &format!("key of `{tag}`"), allowed);
+            }
+        }
+        let what = format!("`{tag}`");
+        let kind = match tag.as_str() {
+            "create_model" => {
+                let model = self.required_name(table, "model", &what, span)?;
+                let db_table = self.required_name(table, "table", &what, span)?;
+                let mut raw = RawMeta::default();
+                if let Some(v) = table.get("meta") {
+                    if let Some(t) = self.table(v, &"`meta`") {
+                        self.meta(&model.text, t, &mut raw, false);
+                    }
+                }
+                let mut meta: Meta = raw.meta;
+                if let Some(v) = table.get("managed") {
+                    meta.managed = self.boolean(v, &"`managed`", "managed").unwrap_or(true);
+                }
+                let mut fields = Vec::new();
+                if let Some(v) = table.get("fields") {
+                    if let Some(t) = self.table(v, &"`fields`") {
+                        for (fkey, fv) in t.iter() {
+                            let name = Name::new(fkey.get_ref().as_ref(), self.kspan(fkey));
+                            fields.push(self.field(&model.text, name, fv));
+                        }
+                    }
+                }
+                Operation::CreateModel(Box::new(Model {
+                    name: model,
+                    kind: ModelKind::Concrete,
+                    key: 0,
+                    extends: None,
+                    db_table: db_table.text.to_string(),
+                    db_table_span: db_table.span,
+                    fields,
+                    meta,
+                }))
+            }
+            "delete_model" => Operation::DeleteModel {
+                model: self
+                    .required_name(table, "model", &what, span)?
+                    .text
+                    .to_string(),
+            },
+            "rename_model" => Operation::RenameModel {
+                from: self
+                    .required_name(table, "from", &what, span)?
+                    .text
+                    .to_string(),
+                to: self
+                    .required_name(table, "to", &what, span)?
+                    .text
+                    .to_string(),
+            },
+            "alter_model_table" => Operation::AlterModelTable {
+                model: self
+                    .required_name(table, "model", &what, span)?
+                    .text
+                    .to_string(),
+                table: self
+                    .required_name(table, "table", &what, span)?
+                    .text
+                    .to_string(),
+            },
+            "alter_model_comment" => Operation::AlterModelComment {
+                model: self
+                    .required_name(table, "model", &what, span)?
+                    .text
+                    .to_string(),
+                comment: match table.get("comment") {
+                    Some(v) => Some(self.string(v, &"`comment`")?.to_string()),
+                    None => None,
+                },
+            },
+            "add_field" | "alter_field" => {
+                let model = self.required_name(table, "model", &what, span)?;
+                let field_value = self.required(table, "field", &what, span)?;
+                let ft = self.table(field_value, &"`field`")?;
+                let mut entries = ft.iter();
+                let (Some((fkey, fv)), None) = (entries.next(), entries.next()) else {
+                    self.push(
+                        Diagnostic::error(format!("{what} takes exactly one field"))
+                            .at(self.vspan(field_value))
+                            .label("one field expected")
+                            .help("write field.<name> = { type = \"...\", ... }"),
+                    );
+                    return None;
+                };
+                let name = Name::new(fkey.get_ref().as_ref(), self.kspan(fkey));
+                let field = Box::new(self.field(&model.text, name, fv));
+                let model = model.text.to_string();
+                if tag == "add_field" {
+                    Operation::AddField { model, field }
+                } else {
+                    Operation::AlterField { model, field }
+                }
+            }
+            "remove_field" => Operation::RemoveField {
+                model: self
+                    .required_name(table, "model", &what, span)?
+                    .text
+                    .to_string(),
+                field: self
+                    .required_name(table, "field", &what, span)?
+                    .text
+                    .to_string(),
+            },
+            "rename_field" => Operation::RenameField {
+                model: self
+                    .required_name(table, "model", &what, span)?
+                    .text
+                    .to_string(),
+                from: self
+                    .required_name(table, "from", &what, span)?
+                    .text
+                    .to_string(),
+                to: self
+                    .required_name(table, "to", &what, span)?
+                    .text
+                    .to_string(),
+            },
+            "add_index" | "remove_index" => {
+                let model = self.required_name(table, "model", &what, span)?;
+                let v = self.required(table, "index", &what, span)?;
+                let index = self.index(v, &model.text)?;
+                let model = model.text.to_string();
+                if tag == "add_index" {
+                    Operation::AddIndex { model, index }
+                } else {
+                    Operation::RemoveIndex { model, index }
+                }
+            }
+            "add_constraint" | "remove_constraint" => {
+                let model = self.required_name(table, "model", &what, span)?;
+                let v = self.required(table, "constraint", &what, span)?;
+                let constraint = self.constraint(v, &model.text)?;
+                let model = model.text.to_string();
+                if tag == "add_constraint" {
+                    Operation::AddConstraint { model, constraint }
+                } else {
+                    Operation::RemoveConstraint { model, constraint }
+                }
+            }
+            "alter_unique_together" => {
+                let model = self.required_name(table, "model", &what, span)?;
+                let v = self.required(table, "unique_together", &what, span)?;
+                let sets = self.unique_together(v, &"`unique_together`");
+                Operation::AlterUniqueTogether {
+                    model: model.text.to_string(),
+                    sets,
+                }
+            }
+            "run_sql" => {
+                let v = self.required(table, "sql", &what, span)?;
+                let forward = self.raw_sql(v, "sql")?;
+                let reverse = match table.get("reverse_sql") {
+                    Some(v) => Some(self.raw_sql(v, "reverse_sql")?),
+                    None => None,
+                };
+                Operation::RunSql { forward, reverse }
+            }
+            _ => return None,
+        };
+        Some(Op::new(kind, span))
+    }
+
+    fn required<'v, 'i>(
+        &mut self,
+        table: &'v DeTable<'i>,
+        key: &str,
+        what: &str,
+        span: Span,
+    ) -> Option<&'v TValue<'i>> {
+        let v = table.get(key);
+        if v.is_none() {
+            self.push(
+                Diagnostic::error(format!("{what} has no `{key}`"))
+                    .at(span)
+                    .label(format!("no `{key}`"))
+                    .help(format!("add {key} = ...")),
+            );
+        }
+        v
+    }
+
+    fn required_name(
+        &mut self,
+        table: &DeTable<'_>,
+        key: &str,
+        what: &str,
+        span: Span,
+    ) -> Option<Name> {
+        let v = self.required(table, key, what, span)?;
+        self.meta_name(v, &format_args!("`{key}` of {what}"))
+    }
+
+    /// RunSQL text: a string (every dialect) or a per-dialect table. It is the user's own
+    /// SQL, run as written; unlike expressions in models it may hold several statements.
+    fn raw_sql(&mut self, v: &TValue<'_>, key: &str) -> Option<PerDialectSql> {
+        match v.get_ref() {
+            DeValue::String(s) => Some(vec![(None, s.to_string())]),
+            DeValue::Table(_) => {
+                let e = self.sql_table(v, key)?;
+                match e.kind {
+                    SqlExprKind::PerDialect(items) => Some(items),
+                    SqlExprKind::Portable(_) => None,
+                }
+            }
+            _ => {
+                self.mismatch(
+                    v,
+                    "a string or a per-dialect table",
+                    &format_args!("`{key}`"),
+                    Some(format!(
+                        "write {key} = {{ default = \"...\", sqlite = \"...\" }}"
+                    )),
+                );
+                None
+            }
+        }
+    }
+
+    /// A per-dialect table of free SQL text (not checked as one expression).
+    fn sql_table(&mut self, v: &TValue<'_>, key: &str) -> Option<crate::ir::SqlExpr> {
+        let t = self.table(v, &format_args!("`{key}`"))?;
+        let mut items = Vec::new();
+        for (k, tv) in t.iter() {
+            let name: &str = k.get_ref().as_ref();
+            let dialect = match name {
+                "default" => None,
+                other => match crate::ir::DialectName::parse(other) {
+                    Some(d) => Some(d),
+                    None => {
+                        self.unknown_key(k, "dialect", &["default", "postgres", "mysql", "sqlite"]);
+                        continue;
+                    }
+                },
+            };
+            if let Some(text) = self.string(tv, &format_args!("`{key}.{name}`")) {
+                items.push((dialect, text.to_string()));
+            }
+        }
+        Some(crate::ir::SqlExpr {
+            kind: SqlExprKind::PerDialect(items),
+            span: self.vspan(v),
+        })
+    }
+}

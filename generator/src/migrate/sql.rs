@@ -1,0 +1,703 @@
+//! The SQL of a migration: the difference between the DDL of the state before it and the
+//! state after it, per dialect.
+//!
+//! Both states are planned table by table as fresh DDL would create them; tables and columns
+//! are matched by their keys (identities that survive renames), and indexes, constraints and
+//! foreign keys by what they are (their columns, by key, and their properties), whatever they
+//! are called. What differs becomes typed changes ([`Change`]) in an order that is always
+//! valid: foreign keys and indexes that go away first, renames, dropped tables and columns,
+//! new tables and columns, altered columns, new indexes and constraints, and new foreign keys
+//! last. A database migrated this way has the catalog that fresh DDL of the new state makes,
+//! by construction. SQLite, which cannot alter a column or a constraint in place, gets one
+//! rebuild per changed table, with every row copied.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::ddl::alter::{Change, CopyFrom, Script};
+use crate::ddl::{
+    AddForeignKey, ColumnDef, ColumnDefault, ColumnKey, CreateIndex, Dialect, Planner, Statement,
+    TableConstraint, TableKey, TablePlan, table_sources,
+};
+use crate::ir::{DialectName, Expr, ExprKind, Schema};
+
+/// The tables of a schema, planned for one dialect, with what the differ needs to compare.
+struct Side<'a> {
+    plans: Vec<TablePlan<'a>>,
+    /// Table key -> index in `plans`.
+    by_key: HashMap<TableKey, usize>,
+    /// Table name -> key (foreign keys name their target table).
+    by_name: HashMap<String, TableKey>,
+}
+
+impl<'a> Side<'a> {
+    fn new(schema: &'a Schema, d: &'a dyn Dialect) -> Self {
+        let planner = Planner::new(schema, d);
+        let plans: Vec<TablePlan<'a>> = table_sources(schema)
+            .into_iter()
+            .filter_map(|s| planner.table(s))
+            .collect();
+        let by_key = plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.table.key, i))
+            .collect();
+        let by_name = plans
+            .iter()
+            .map(|p| (p.table.name.to_string(), p.table.key))
+            .collect();
+        Side {
+            plans,
+            by_key,
+            by_name,
+        }
+    }
+
+    fn column_key(&self, table: &str, column: &str) -> Option<(ColumnKey, &ColumnDef<'a>)> {
+        let key = self.by_name.get(table)?;
+        let plan = &self.plans[*self.by_key.get(key)?];
+        plan.table
+            .columns
+            .iter()
+            .find(|c| c.name == column)
+            .map(|c| (c.key, c))
+    }
+}
+
+/// Identity of a schema object within its table: what it is, with columns by key.
+fn columns_sig(plan: &TablePlan, columns: &[Cow<str>]) -> String {
+    let keys: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            plan.table
+                .columns
+                .iter()
+                .find(|x| x.name == *c)
+                .map_or_else(|| format!("?{c}"), |x| format!("{:?}", x.key))
+        })
+        .collect();
+    keys.join(",")
+}
+
+fn expr_sig(plan: &TablePlan, e: &Expr) -> String {
+    let mut e = e.clone();
+    rekey(&mut e, plan);
+    crate::ddl::expr_sql(&e, crate::ddl::dialect_for(DialectName::Postgres))
+}
+
+fn rekey(e: &mut Expr, plan: &TablePlan) {
+    if let ExprKind::Column(name) = &mut e.kind {
+        if let Some(c) = plan.table.columns.iter().find(|c| c.name == name.as_str()) {
+            *name = format!("#{:?}", c.key);
+        }
+    }
+    match &mut e.kind {
+        ExprKind::Unary(_, a) | ExprKind::IsNull { expr: a, .. } => rekey(a, plan),
+        ExprKind::Binary(_, l, r) => {
+            rekey(l, plan);
+            rekey(r, plan);
+        }
+        ExprKind::InList { expr, list, .. } => {
+            rekey(expr, plan);
+            list.iter_mut().for_each(|x| rekey(x, plan));
+        }
+        ExprKind::Between {
+            expr, low, high, ..
+        } => {
+            rekey(expr, plan);
+            rekey(low, plan);
+            rekey(high, plan);
+        }
+        ExprKind::Like { expr, pattern, .. } => {
+            rekey(expr, plan);
+            rekey(pattern, plan);
+        }
+        ExprKind::Call(_, args) => args.iter_mut().for_each(|x| rekey(x, plan)),
+        _ => {}
+    }
+}
+
+fn constraint_sig(plan: &TablePlan, c: &TableConstraint) -> String {
+    let one = |col: &Cow<str>| columns_sig(plan, std::slice::from_ref(col));
+    match c {
+        TableConstraint::Unique { columns, .. } => format!("U|{}", columns_sig(plan, columns)),
+        TableConstraint::Check { expr, .. } => format!("C|{}", expr_sig(plan, expr)),
+        TableConstraint::CheckRaw { sql, .. } => format!("R|{sql}"),
+        TableConstraint::Positive { column, .. } => format!("P|{}", one(column)),
+        TableConstraint::Choices {
+            column,
+            values,
+            exact,
+            ..
+        } => {
+            let codes: Vec<String> = values.iter().map(|v| v.value.to_string()).collect();
+            format!("H|{}|{exact}|{}", one(column), codes.join(","))
+        }
+        TableConstraint::JsonValid { column, .. } => format!("J|{}", one(column)),
+    }
+}
+
+fn index_sig(plan: &TablePlan, i: &CreateIndex) -> String {
+    let cols: Vec<String> = i
+        .columns
+        .iter()
+        .map(|(c, desc)| {
+            format!(
+                "{}{}",
+                columns_sig(plan, std::slice::from_ref(c)),
+                if *desc { "-" } else { "" }
+            )
+        })
+        .collect();
+    format!(
+        "I|{}|{:?}|{}|{}|{}",
+        i.unique,
+        i.opclass,
+        cols.join(","),
+        i.condition
+            .as_ref()
+            .map(|e| expr_sig(plan, e))
+            .unwrap_or_default(),
+        i.condition_raw.unwrap_or_default()
+    )
+}
+
+fn fk_sig(side: &Side, plan: &TablePlan, fk: &AddForeignKey) -> String {
+    let (col_key, col) = side
+        .column_key(&plan.table.name, &fk.column)
+        .map_or_else(|| (None, None), |(k, c)| (Some(k), Some(c)));
+    let target = side.column_key(&fk.target.table, &fk.target.column);
+    format!(
+        "F|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+        col_key,
+        col.map(|c| &c.ty),
+        side.by_name.get(fk.target.table.as_ref()),
+        target.map(|(k, _)| k),
+        target.map(|(_, c)| &c.ty),
+        fk.target.on_delete,
+        fk.target.deferrable
+    )
+}
+
+/// A column's definition as it matters to the database, name and key aside.
+fn column_sig(side: &Side, c: &ColumnDef) -> String {
+    let references = c.references.as_ref().map(|r| {
+        let target = side.column_key(&r.table, &r.column);
+        format!(
+            "{:?}|{:?}|{:?}|{:?}|{}",
+            side.by_name.get(r.table.as_ref()),
+            target.map(|(k, _)| k),
+            target.map(|(_, t)| &t.ty),
+            r.on_delete,
+            r.deferrable
+        )
+    });
+    format!(
+        "{:?}|{}|{}|{}|{:?}|{:?}|{:?}",
+        c.ty, c.null, c.primary_key, c.auto_increment, c.default, c.comment, references
+    )
+}
+
+/// Pairs objects of the old and new table by identity: `(old, new)` for each kept one,
+/// and the ones only on either side.
+fn pair_up<'x, T>(
+    old: &'x [T],
+    new: &'x [T],
+    sig_old: impl Fn(&T) -> String,
+    sig_new: impl Fn(&T) -> String,
+) -> (Vec<(&'x T, &'x T)>, Vec<&'x T>, Vec<&'x T>) {
+    let mut pool: HashMap<String, Vec<&'x T>> = HashMap::new();
+    for o in old {
+        pool.entry(sig_old(o)).or_default().push(o);
+    }
+    let mut kept = Vec::new();
+    let mut added = Vec::new();
+    for n in new {
+        match pool
+            .get_mut(&sig_new(n))
+            .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
+        {
+            Some(o) => kept.push((o, n)),
+            None => added.push(n),
+        }
+    }
+    let mut removed: Vec<&T> = Vec::new();
+    for o in old {
+        let still = pool
+            .get(&sig_old(o))
+            .is_some_and(|v| v.iter().any(|x| std::ptr::eq(*x, o)));
+        if still {
+            removed.push(o);
+        }
+    }
+    (kept, removed, added)
+}
+
+/// The phases of a migration's changes, in the order they run.
+#[derive(Default)]
+struct Phases<'a> {
+    drop_fks: Vec<Change<'a>>,
+    drop_objects: Vec<Change<'a>>,
+    renames: Vec<Change<'a>>,
+    drop_tables: Vec<Change<'a>>,
+    drop_columns: Vec<Change<'a>>,
+    create_tables: Vec<Change<'a>>,
+    add_columns: Vec<Change<'a>>,
+    alter_columns: Vec<Change<'a>>,
+    add_objects: Vec<Change<'a>>,
+    comments: Vec<Change<'a>>,
+    add_fks: Vec<Change<'a>>,
+    rebuilt: bool,
+}
+
+impl<'a> Phases<'a> {
+    fn into_changes(self) -> (Vec<Change<'a>>, bool) {
+        let mut out = self.drop_fks;
+        for mut part in [
+            self.drop_objects,
+            self.renames,
+            self.drop_tables,
+            self.drop_columns,
+            self.create_tables,
+            self.add_columns,
+            self.alter_columns,
+            self.add_objects,
+            self.comments,
+            self.add_fks,
+        ] {
+            out.append(&mut part);
+        }
+        (out, self.rebuilt)
+    }
+}
+
+/// The changes that take a database from `before` to `after` in `dialect`, and whether
+/// they need to manage their own transaction (SQLite rebuilds).
+pub fn diff<'a>(
+    before: &'a Schema,
+    after: &'a Schema,
+    d: &'a dyn Dialect,
+) -> (Vec<Change<'a>>, bool) {
+    let old = Side::new(before, d);
+    let new = Side::new(after, d);
+    let mut p = Phases::default();
+    // Tables that go away: their own foreign keys first (a dropped table may be pointed at
+    // by another dropped table), then the tables, dependents before what they depend on.
+    for plan in old.plans.iter().rev() {
+        if !new.by_key.contains_key(&plan.table.key) {
+            for k in &plan.foreign_keys {
+                p.drop_fks.push(Change::DropForeignKey {
+                    table: plan.table.name.clone(),
+                    name: k.name.clone(),
+                });
+            }
+            p.drop_tables.push(Change::DropTable {
+                name: plan.table.name.clone(),
+            });
+            // SQLite empties a table it drops, which would run its children's ON DELETE
+            // actions: its foreign keys are off for the whole script then.
+            if !d.caps().alter_column {
+                p.rebuilt = true;
+            }
+        }
+    }
+    for plan in &new.plans {
+        match old.by_key.get(&plan.table.key) {
+            None => {
+                p.create_tables
+                    .push(Change::Create(Statement::CreateTable(plan.table.clone())));
+                p.create_tables
+                    .extend(plan.comments.iter().cloned().map(Change::Create));
+                p.create_tables.extend(
+                    plan.indexes
+                        .iter()
+                        .cloned()
+                        .map(|i| Change::Create(Statement::CreateIndex(i))),
+                );
+                p.add_fks.extend(
+                    plan.foreign_keys
+                        .iter()
+                        .cloned()
+                        .map(Change::add_foreign_key),
+                );
+            }
+            Some(&i) => table(&old, &old.plans[i], &new, plan, d, &mut p),
+        }
+    }
+    p.into_changes()
+}
+
+/// The changes of one table present before and after.
+fn table<'a>(
+    old_side: &Side<'a>,
+    old: &TablePlan<'a>,
+    new_side: &Side<'a>,
+    new: &TablePlan<'a>,
+    d: &dyn Dialect,
+    p: &mut Phases<'a>,
+) {
+    let caps = d.caps();
+    let old_name = old.table.name.clone();
+    let name = new.table.name.clone();
+    // Columns by key.
+    let old_cols: HashMap<ColumnKey, &ColumnDef> =
+        old.table.columns.iter().map(|c| (c.key, c)).collect();
+    let new_cols: HashMap<ColumnKey, &ColumnDef> =
+        new.table.columns.iter().map(|c| (c.key, c)).collect();
+    let dropped: Vec<&ColumnDef> = old
+        .table
+        .columns
+        .iter()
+        .filter(|c| !new_cols.contains_key(&c.key))
+        .collect();
+    let added: Vec<&ColumnDef> = new
+        .table
+        .columns
+        .iter()
+        .filter(|c| !old_cols.contains_key(&c.key))
+        .collect();
+    let mut renamed: Vec<(&ColumnDef, &ColumnDef)> = Vec::new();
+    let mut altered: Vec<(&ColumnDef, &ColumnDef)> = Vec::new();
+    for c in &new.table.columns {
+        if let Some(o) = old_cols.get(&c.key) {
+            if o.name != c.name {
+                renamed.push((o, c));
+            }
+            if column_sig(old_side, o) != column_sig(new_side, c) {
+                altered.push((o, c));
+            }
+        }
+    }
+    let (kept_c, removed_c, added_c) = pair_up(
+        &old.table.constraints,
+        &new.table.constraints,
+        |c| constraint_sig(old, c),
+        |c| constraint_sig(new, c),
+    );
+    let (kept_i, removed_i, added_i) = pair_up(
+        &old.indexes,
+        &new.indexes,
+        |i| index_sig(old, i),
+        |i| index_sig(new, i),
+    );
+    let (kept_f, removed_f, added_f) = pair_up(
+        &old.foreign_keys,
+        &new.foreign_keys,
+        |k| fk_sig(old_side, old, k),
+        |k| fk_sig(new_side, new, k),
+    );
+    let pk = |plan: &TablePlan| -> Vec<ColumnKey> {
+        plan.table
+            .columns
+            .iter()
+            .filter(|c| c.primary_key)
+            .map(|c| c.key)
+            .collect()
+    };
+    let (old_pk, new_pk) = (pk(old), pk(new));
+
+    // SQLite alters little in place: anything beyond renames, simple added columns and
+    // indexes rebuilds the table.
+    if !caps.alter_column {
+        let simple_add = |c: &ColumnDef| {
+            !c.primary_key
+                && (c.null || matches!(c.default, Some(ColumnDefault::Literal(_))))
+                && !matches!(c.default, Some(ColumnDefault::Expr(_)))
+                && (c.references.is_none() || c.default.is_none())
+        };
+        let constraints_changed = !removed_c.is_empty()
+            || !added_c.is_empty()
+            || kept_c.iter().any(|(o, n)| o.name() != n.name());
+        let needs_rebuild = !dropped.is_empty()
+            || !altered.is_empty()
+            || constraints_changed
+            || old_pk != new_pk
+            || added.iter().any(|c| !simple_add(c));
+        if needs_rebuild {
+            p.rebuilt = true;
+            let copy = new
+                .table
+                .columns
+                .iter()
+                .filter_map(|c| {
+                    let o = old_cols.get(&c.key)?;
+                    let from = match (&c.default, o.null && !c.null) {
+                        (Some(default), true) => {
+                            CopyFrom::ColumnOrDefault(o.name.clone(), default.clone(), c.ty.clone())
+                        }
+                        _ => CopyFrom::Column(o.name.clone()),
+                    };
+                    Some((c.name.clone(), from))
+                })
+                .collect();
+            p.add_columns.push(Change::Rebuild {
+                old_name,
+                table: new.table.clone(),
+                copy,
+                indexes: new.indexes.clone(),
+            });
+            return;
+        }
+    }
+
+    // Objects that go away, before anything they depend on changes.
+    for k in &removed_f {
+        p.drop_fks.push(Change::DropForeignKey {
+            table: old_name.clone(),
+            name: k.name.clone(),
+        });
+    }
+    for i in &removed_i {
+        p.drop_objects.push(Change::DropIndex {
+            table: old_name.clone(),
+            name: i.name.clone(),
+        });
+    }
+    for c in &removed_c {
+        p.drop_objects.push(Change::DropConstraint {
+            table: old_name.clone(),
+            constraint: (*c).clone(),
+        });
+    }
+    let pk_name = |t: &str| d.primary_key_name(t);
+    if old_pk != new_pk && !old_pk.is_empty() {
+        p.drop_objects.push(Change::DropPrimaryKey {
+            table: old_name.clone(),
+            name: pk_name(&old_name).unwrap_or_default().into(),
+        });
+    }
+    // Renames: the table, its columns, then what is called after them.
+    if old_name != name {
+        p.renames.push(Change::RenameTable {
+            from: old_name.clone(),
+            to: name.clone(),
+        });
+        if old_pk == new_pk && !new_pk.is_empty() {
+            if let (Some(from), Some(to)) = (pk_name(&old_name), pk_name(&name)) {
+                if from != to {
+                    p.renames.push(Change::RenamePrimaryKey {
+                        table: name.clone(),
+                        from: from.into(),
+                        to: to.into(),
+                    });
+                }
+            }
+        }
+    }
+    for (o, c) in &renamed {
+        p.renames.push(Change::RenameColumn {
+            table: name.clone(),
+            from: o.name.clone(),
+            to: c.name.clone(),
+        });
+    }
+    for (o, n) in &kept_i {
+        if o.name != n.name {
+            if caps.rename_index {
+                p.renames.push(Change::RenameIndex {
+                    table: name.clone(),
+                    from: o.name.clone(),
+                    to: n.name.clone(),
+                });
+            } else {
+                p.drop_objects.push(Change::DropIndex {
+                    table: old_name.clone(),
+                    name: o.name.clone(),
+                });
+                p.add_objects
+                    .push(Change::Create(Statement::CreateIndex((*n).clone())));
+            }
+        }
+    }
+    for (o, n) in &kept_c {
+        if o.name() != n.name() {
+            let unique = matches!(n, TableConstraint::Unique { .. });
+            if caps.rename_constraint {
+                p.renames.push(Change::RenameConstraint {
+                    table: name.clone(),
+                    from: o.name().to_string().into(),
+                    to: n.name().to_string().into(),
+                });
+            } else if unique && caps.rename_index {
+                // MySQL: a unique constraint is an index.
+                p.renames.push(Change::RenameIndex {
+                    table: name.clone(),
+                    from: o.name().to_string().into(),
+                    to: n.name().to_string().into(),
+                });
+            } else {
+                p.drop_objects.push(Change::DropConstraint {
+                    table: old_name.clone(),
+                    constraint: (*o).clone(),
+                });
+                p.add_objects.push(Change::AddConstraint {
+                    table: name.clone(),
+                    constraint: (*n).clone(),
+                });
+            }
+        }
+    }
+    for (o, n) in &kept_f {
+        if o.name != n.name {
+            // No dialect renames a foreign key in place everywhere: drop and add it.
+            p.drop_fks.push(Change::DropForeignKey {
+                table: old_name.clone(),
+                name: o.name.clone(),
+            });
+            p.add_fks.push(Change::add_foreign_key((*n).clone()));
+        }
+    }
+    for c in &dropped {
+        p.drop_columns.push(Change::DropColumn {
+            table: name.clone(),
+            column: c.name.clone(),
+        });
+    }
+    for c in &added {
+        p.add_columns.push(Change::AddColumn {
+            table: name.clone(),
+            column: (*c).clone(),
+        });
+    }
+    for (o, c) in &altered {
+        let unchanged_but_comment = o.ty == c.ty
+            && o.null == c.null
+            && o.auto_increment == c.auto_increment
+            && o.default == c.default
+            && o.primary_key == c.primary_key
+            && o.comment == c.comment;
+        if unchanged_but_comment {
+            // Only a referenced column's type changed: the foreign key changes, not this.
+            continue;
+        }
+        if o.null && !c.null {
+            if let Some(default) = &c.default {
+                p.alter_columns.push(Change::FillNulls {
+                    table: name.clone(),
+                    column: c.name.clone(),
+                    default: default.clone(),
+                    ty: c.ty.clone(),
+                });
+            }
+        }
+        let only_key = o.ty == c.ty
+            && o.null == c.null
+            && o.auto_increment == c.auto_increment
+            && o.default == c.default
+            && o.comment == c.comment;
+        if !only_key {
+            let mut old_def = (*o).clone();
+            old_def.name = c.name.clone();
+            p.alter_columns.push(Change::AlterColumn {
+                table: name.clone(),
+                old: old_def,
+                new: (*c).clone(),
+            });
+        }
+    }
+    if old_pk != new_pk && !new_pk.is_empty() {
+        let added_inline = added.iter().any(|c| c.primary_key);
+        if !added_inline {
+            let columns = new
+                .table
+                .columns
+                .iter()
+                .filter(|c| c.primary_key)
+                .map(|c| c.name.clone())
+                .collect();
+            p.add_objects.push(Change::AddPrimaryKey {
+                table: name.clone(),
+                columns,
+            });
+        }
+    }
+    for c in &added_c {
+        p.add_objects.push(Change::AddConstraint {
+            table: name.clone(),
+            constraint: (*c).clone(),
+        });
+    }
+    for i in &added_i {
+        p.add_objects
+            .push(Change::Create(Statement::CreateIndex((*i).clone())));
+    }
+    for k in &added_f {
+        p.add_fks.push(Change::add_foreign_key((*k).clone()));
+    }
+    comments(old, new, name, p);
+}
+
+/// Table and column comments that changed, where comments are statements (PostgreSQL);
+/// MySQL's inline comments change with the column (ALTER COLUMN) and the table options.
+fn comments<'a>(old: &TablePlan<'a>, new: &TablePlan<'a>, name: Cow<'a, str>, p: &mut Phases<'a>) {
+    let table_comment = |plan: &TablePlan<'a>| -> Option<&'a str> {
+        plan.comments
+            .iter()
+            .find_map(|s| match s {
+                Statement::CommentOnTable { comment, .. } => Some(*comment),
+                _ => None,
+            })
+            .or(plan.table.comment)
+    };
+    let (o, n) = (table_comment(old), table_comment(new));
+    if o != n {
+        p.comments.push(Change::TableComment {
+            table: name.clone(),
+            comment: n,
+        });
+    }
+    let column_comments = |plan: &TablePlan<'a>| -> HashMap<ColumnKey, &'a str> {
+        plan.comments
+            .iter()
+            .filter_map(|s| match s {
+                Statement::CommentOnColumn {
+                    column, comment, ..
+                } => plan
+                    .table
+                    .columns
+                    .iter()
+                    .find(|c| c.name == *column)
+                    .map(|c| (c.key, *comment)),
+                _ => None,
+            })
+            .collect()
+    };
+    let (oc, nc) = (column_comments(old), column_comments(new));
+    for c in &new.table.columns {
+        let (was, is) = (oc.get(&c.key).copied(), nc.get(&c.key).copied());
+        if was != is {
+            p.comments.push(Change::ColumnComment {
+                table: name.clone(),
+                column: c.name.clone(),
+                comment: is,
+            });
+        }
+    }
+}
+
+/// A migration's script for one dialect: the schema changes between each pair of states,
+/// with hand-written SQL between them.
+pub fn script<'a>(steps: &[Step<'a>], d: &'a dyn Dialect) -> Script<'a> {
+    let mut script = Script::default();
+    for step in steps {
+        match step {
+            Step::Schema { before, after } => {
+                let (changes, rebuilt) = diff(before, after, d);
+                script.changes.extend(changes);
+                script.own_transaction |= rebuilt;
+            }
+            Step::Raw(sql) => script.changes.push(Change::Raw(sql)),
+        }
+    }
+    script
+}
+
+/// A step of a migration's script.
+#[derive(Debug)]
+pub enum Step<'a> {
+    Schema {
+        before: &'a Schema,
+        after: &'a Schema,
+    },
+    Raw(&'a str),
+}
