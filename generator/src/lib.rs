@@ -92,7 +92,10 @@ pub fn compile_file(path: &Path) -> Compilation {
                 let mut diagnostics = Diagnostics::new();
                 diagnostics.push(
                     Diagnostic::error(format!("`{shown}` is not valid UTF-8"))
-                        .at(source::Span::new(file, valid..valid + 1))
+                        .at(source::Span::new(
+                            file,
+                            valid..valid + char::REPLACEMENT_CHARACTER.len_utf8(),
+                        ))
                         .label("invalid UTF-8 here")
                         .help("save the file as UTF-8"),
                 );

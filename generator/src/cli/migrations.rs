@@ -7,11 +7,10 @@ use std::process::ExitCode;
 use crate::ir::DialectName;
 use crate::migrate::make::{self, Loaded, Made, MakeOptions};
 
-/// Prints the diagnostics of `loaded` to stderr.
-fn report(loaded: &mut Loaded, color: bool) {
+/// Prints the diagnostics of `loaded` to stderr, ending with what could not be done.
+fn report(loaded: &mut Loaded, color: bool, what: &str, outcome: &str) {
     if !loaded.diagnostics.is_empty() {
-        loaded.diagnostics.sort();
-        eprint!("{}", loaded.diagnostics.render(&loaded.sources, color));
+        eprint!("{}", loaded.render(color, what, outcome));
     }
 }
 
@@ -24,15 +23,25 @@ pub(super) fn makemigrations(
 ) -> ExitCode {
     let mut loaded = make::load(models, dir);
     let made = make::makemigrations(&mut loaded, opts);
-    report(&mut loaded, color);
+    report(
+        &mut loaded,
+        color,
+        "make the migration",
+        "nothing was written",
+    );
     let Some(made) = made else {
         return ExitCode::FAILURE;
     };
     let mut out = std::io::stdout().lock();
     let code = match made {
         Made::NoChanges { compiled } => {
+            let verb = if opts.dry_run {
+                "Would compile (--dry-run: nothing written)"
+            } else {
+                "Compiled"
+            };
             for path in &compiled {
-                let _ = writeln!(out, "Compiled {}", path.display());
+                let _ = writeln!(out, "{verb} {}", path.display());
             }
             let _ = writeln!(out, "No changes detected");
             ExitCode::SUCCESS
@@ -88,7 +97,12 @@ pub(super) fn sqlmigrate(
 ) -> ExitCode {
     let mut loaded = make::load(models, dir);
     let sql = make::sqlmigrate(&mut loaded, migration, dialect, backwards);
-    report(&mut loaded, color);
+    report(
+        &mut loaded,
+        color,
+        &format!("print the SQL of migration `{migration}`"),
+        "nothing was printed",
+    );
     match sql {
         Some(sql) => {
             let mut out = std::io::stdout().lock();
@@ -105,8 +119,9 @@ pub(super) fn sqlmigrate(
     }
 }
 
-/// `modelc migrate`: first checks that the compiled SQL comes from the migration files as
-/// they are (when there is a models file to read them with), then applies.
+/// `modelc migrate`: first checks that the migration files parse and that the compiled SQL
+/// comes from them as they are (in a project, that is where there is a models file; the
+/// models themselves need not compile), then applies.
 pub(super) fn migrate(
     models: &Path,
     url: &str,
@@ -122,14 +137,18 @@ pub(super) fn migrate(
                 return ExitCode::FAILURE;
             }
         };
-        let mut loaded = make::load(models, dir);
-        if loaded.is_ok() {
-            for d in make::check_compiled(&loaded, dialect) {
-                loaded.diagnostics.push(d);
-            }
-        }
-        if loaded.diagnostics.has_errors() {
-            report(&mut loaded, color);
+        let (sources, diagnostics) = make::check_migrations(dir, dialect);
+        if diagnostics.has_errors() {
+            eprint!(
+                "{}",
+                make::render(
+                    &diagnostics,
+                    &sources,
+                    color,
+                    "migrate",
+                    "the database was not touched"
+                )
+            );
             return ExitCode::FAILURE;
         }
     }

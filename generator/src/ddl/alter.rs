@@ -34,6 +34,9 @@ pub enum Change<'a> {
         table: Ident<'a>,
         from: Ident<'a>,
         to: Ident<'a>,
+        /// The column as it is before the migration's alterations, under its new name
+        /// (for a dialect that restates it, see [`super::Dialect::rename_column`]).
+        column: ColumnDef<'a>,
     },
     /// A column's new definition (same name); the dialect decides the statements.
     AlterColumn {
@@ -167,12 +170,13 @@ impl SqlWriter<'_> {
                 self.ident(column);
                 self.push(";\n");
             }
-            Change::RenameColumn { table, from, to } => {
-                self.alter_table(table);
-                self.push("RENAME COLUMN ");
-                self.ident(from);
-                self.push(" TO ");
-                self.ident(to);
+            Change::RenameColumn {
+                table,
+                from,
+                to,
+                column,
+            } => {
+                d.rename_column(self, table, from, to, column);
                 self.push(";\n");
             }
             Change::AlterColumn { table, old, new } => d.alter_column(self, table, old, new),
@@ -298,6 +302,7 @@ impl SqlWriter<'_> {
                 self.push(" WHERE ");
                 self.ident(column);
                 self.push(" IS NULL;\n");
+                d.after_update(self);
             }
             Change::Raw(sql) => {
                 self.push(sql.trim_end());

@@ -111,6 +111,29 @@ pub trait Dialect: Sync {
         w.ident(to);
     }
 
+    /// Statements after an UPDATE of a migration (NULLs filled before NOT NULL). None by
+    /// default; PostgreSQL runs the deferred foreign key checks the update queued, else a
+    /// later ALTER TABLE of the table in the same transaction fails with "pending trigger
+    /// events" (Django does the same).
+    fn after_update(&self, _w: &mut SqlWriter<'_>) {}
+
+    /// `ALTER TABLE "t" RENAME COLUMN "a" TO "b"`; `column` is its definition under the new
+    /// name, for a dialect that must restate it.
+    fn rename_column(
+        &self,
+        w: &mut SqlWriter<'_>,
+        table: &str,
+        from: &str,
+        to: &str,
+        _column: &ColumnDef,
+    ) {
+        w.alter_table(table);
+        w.push("RENAME COLUMN ");
+        w.ident(from);
+        w.push(" TO ");
+        w.ident(to);
+    }
+
     /// Changes a column from `old` to `new` (same name). PostgreSQL: one ALTER COLUMN per
     /// changed property; the default is dropped around a type change, which could not cast it.
     fn alter_column(&self, w: &mut SqlWriter<'_>, table: &str, old: &ColumnDef, new: &ColumnDef) {

@@ -166,6 +166,31 @@ impl Dialect for MySql {
         w.push(";\n");
     }
 
+    /// MariaDB's `json` is `longtext` with a column CHECK (json_valid(...)) named after the
+    /// column, which RENAME COLUMN leaves under the old name: a JSON column is renamed with
+    /// CHANGE COLUMN and its definition restated, which names the check as a new column's.
+    fn rename_column(
+        &self,
+        w: &mut SqlWriter<'_>,
+        table: &str,
+        from: &str,
+        to: &str,
+        column: &super::ColumnDef,
+    ) {
+        w.alter_table(table);
+        if column.ty == super::SqlType::Json {
+            w.push("CHANGE COLUMN ");
+            w.ident(from);
+            w.push(" ");
+            w.column_alone(column);
+        } else {
+            w.push("RENAME COLUMN ");
+            w.ident(from);
+            w.push(" TO ");
+            w.ident(to);
+        }
+    }
+
     /// A unique constraint is an index in MySQL; a check is a constraint.
     fn drop_constraint(&self, w: &mut SqlWriter<'_>, table: &str, c: &super::TableConstraint) {
         w.alter_table(table);

@@ -190,6 +190,7 @@ impl<'a> Planner<'a> {
         for c in &model.meta.constraints {
             self.constraint(model, c, &mut constraints, &mut indexes);
         }
+        drop_redundant_uniques(&columns, &mut constraints);
         for index in &model.meta.indexes {
             let cols: Vec<(Ident<'a>, bool)> = index
                 .fields
@@ -662,6 +663,31 @@ pub fn plan<'a>(schema: &'a Schema, dialect: &'a dyn Dialect) -> Vec<Statement<'
     }
     out.extend(fks);
     out
+}
+
+/// Leaves out a unique constraint on the primary key's columns or on the columns of an
+/// earlier unique constraint (same columns, same order). PostgreSQL does so itself in CREATE
+/// TABLE (and gives the primary key the unique constraint's name), but not in ALTER TABLE ADD
+/// CONSTRAINT: without this, a migration that adds such a constraint, or drops it by name,
+/// would not match what fresh DDL makes.
+fn drop_redundant_uniques(columns: &[ColumnDef], constraints: &mut Vec<TableConstraint>) {
+    let pk: Vec<&str> = columns
+        .iter()
+        .filter(|c| c.primary_key)
+        .map(|c| c.name.as_ref())
+        .collect();
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    constraints.retain(|c| {
+        let TableConstraint::Unique { columns, .. } = c else {
+            return true;
+        };
+        let cols: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+        if cols == pk || seen.contains(&cols) {
+            return false;
+        }
+        seen.push(cols);
+        true
+    });
 }
 
 /// Rewrites field names in `expr` to column names of `model`.

@@ -45,6 +45,10 @@ impl Dialect for Postgres {
         DialectName::Postgres
     }
 
+    fn after_update(&self, w: &mut super::SqlWriter<'_>) {
+        w.push("SET CONSTRAINTS ALL IMMEDIATE;\n");
+    }
+
     fn caps(&self) -> &'static Capabilities {
         &CAPS
     }

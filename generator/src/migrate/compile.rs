@@ -5,7 +5,7 @@ use crate::diagnostics::Diagnostic;
 use crate::ir::{DialectName, Schema};
 
 use super::ops::{Op, Operation};
-use super::sql::{Step, script};
+use super::sql::{Step, Unchanged, script};
 use super::state::State;
 
 /// One migration's SQL for one dialect.
@@ -34,6 +34,9 @@ pub fn compile(
     name: &str,
     source: &str,
 ) -> Result<Vec<MigrationSql>, Diagnostic> {
+    for op in ops {
+        uncovered(op, dialects)?;
+    }
     let mut snapshots: Vec<Schema> = vec![state.resolved().clone()];
     let mut pieces: Vec<Piece> = Vec::new();
     let mut pending = false;
@@ -50,10 +53,25 @@ pub fn compile(
             pending = true;
         }
     }
+    super::refs::relations(state, ops)?;
+    // The state after the migration is the last one: borrowed from `state`, not copied.
     if pending {
-        snapshots.push(state.resolved().clone());
-        pieces.push(Piece::Schema(snapshots.len() - 2, snapshots.len() - 1));
+        pieces.push(Piece::Schema(snapshots.len() - 1, snapshots.len()));
     }
+    let last: &Schema = if pending {
+        state.resolved()
+    } else {
+        state.schema()
+    };
+    let at = |i: usize| snapshots.get(i).unwrap_or(last);
+    // What each schema step leaves unchanged, found once for every dialect and direction.
+    let unchanged: Vec<Unchanged> = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Schema(a, b) => Unchanged::between(at(*a), at(*b)),
+            Piece::Raw(_) => Unchanged::default(),
+        })
+        .collect();
     let reversible = ops.iter().all(|op| op.kind.reversible());
     let mut out = Vec::new();
     for &dialect in dialects {
@@ -83,10 +101,12 @@ pub fn compile(
         };
         let up_steps: Vec<Step> = pieces
             .iter()
-            .map(|p| match p {
+            .zip(&unchanged)
+            .map(|(p, unchanged)| match p {
                 Piece::Schema(a, b) => Step::Schema {
-                    before: &snapshots[*a],
-                    after: &snapshots[*b],
+                    before: at(*a),
+                    after: at(*b),
+                    unchanged,
                 },
                 Piece::Raw(i) => Step::Raw(raw(*i, false)),
             })
@@ -106,11 +126,13 @@ pub fn compile(
         let down = reversible.then(|| {
             let steps: Vec<Step> = pieces
                 .iter()
+                .zip(&unchanged)
                 .rev()
-                .map(|p| match p {
+                .map(|(p, unchanged)| match p {
                     Piece::Schema(a, b) => Step::Schema {
-                        before: &snapshots[*b],
-                        after: &snapshots[*a],
+                        before: at(*b),
+                        after: at(*a),
+                        unchanged,
                     },
                     Piece::Raw(i) => Step::Raw(raw(*i, true)),
                 })
@@ -149,4 +171,34 @@ fn file_text(name: &str, direction: &str, source: &str, note: &str, body: &str) 
         out.push_str(body);
     }
     out
+}
+
+/// A run_sql must say what to run on every dialect it is compiled for: its own text or
+/// `default`. Nothing is not a choice made silently (an empty file also fails on MySQL).
+fn uncovered(op: &Op, dialects: &[DialectName]) -> Result<(), Diagnostic> {
+    let Operation::RunSql { forward, reverse } = &op.kind else {
+        return Ok(());
+    };
+    let sides =
+        std::iter::once(("sql", forward)).chain(reverse.as_ref().map(|r| ("reverse_sql", r)));
+    for (key, items) in sides {
+        let covers = |d: DialectName| items.iter().any(|(x, _)| *x == Some(d) || x.is_none());
+        let missing: Vec<&str> = dialects
+            .iter()
+            .filter(|d| !covers(**d))
+            .map(|d| d.as_str())
+            .collect();
+        if let Some(first) = missing.first() {
+            return Err(Diagnostic::error(format!(
+                "`{key}` of run_sql has no SQL for {}",
+                missing.join(", ")
+            ))
+            .at(op.at(key))
+            .label("incomplete per-dialect SQL")
+            .help(format!(
+                "add {first} = \"...\" (or default = \"...\" for every dialect not listed); {first} = \"SELECT 1\" when nothing is to run there"
+            )));
+        }
+    }
+    Ok(())
 }

@@ -9,13 +9,14 @@
 //! an order in which each applies to the state the previous ones leave, with foreign key
 //! cycles between new models broken into a later `add_field`.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Field, FieldType, Model, ModelKind, Schema};
 use crate::source::Span;
 
-use super::file::{constraint_text, field_def, index_text};
+use super::file::{constraint_text, field_def, index_text, same_def_parts};
 use super::ops::{Op, Operation};
 
 /// What the autodetector found: the operations, or why it stopped.
@@ -31,6 +32,12 @@ pub struct Detected {
 /// The models as the state keeps them: concrete models only (proxies have no table), with
 /// relations to proxies pointed at the model they stand for.
 pub fn normalize(models: &Schema) -> Vec<Model> {
+    normalized(models).into_iter().map(Cow::into_owned).collect()
+}
+
+/// [`normalize`], borrowing the models that need no change (all of them, unless a relation
+/// points at a proxy).
+fn normalized(models: &Schema) -> Vec<Cow<'_, Model>> {
     let root = |name: &str| -> String {
         let mut current = name.to_string();
         for _ in 0..models.models.len() {
@@ -41,24 +48,39 @@ pub fn normalize(models: &Schema) -> Vec<Model> {
         }
         current
     };
+    let is_proxy = |name: &str| matches!(models.model(name).map(|m| &m.kind), Some(ModelKind::Proxy { .. }));
     models
         .models
         .iter()
         .filter(|m| m.kind == ModelKind::Concrete)
         .map(|m| {
+            let to_proxy = m.fields.iter().any(|f| {
+                f.relation
+                    .as_ref()
+                    .is_some_and(|rel| is_proxy(&rel.to.text))
+            });
+            if !to_proxy {
+                return Cow::Borrowed(m);
+            }
             let mut m = m.clone();
             for f in &mut m.fields {
                 if let Some(rel) = f.relation.as_mut() {
                     rel.to.text = root(&rel.to.text).into();
                 }
             }
-            m
+            Cow::Owned(m)
         })
         .collect()
 }
 
 fn def(f: &Field) -> String {
     field_def(f, false)
+}
+
+/// Whether two fields have the same definition: compared part by part, and by their text
+/// only when the parts do not settle it.
+fn same_def(a: &Field, b: &Field) -> bool {
+    same_def_parts(a, b) || def(a) == def(b)
 }
 
 fn int_rank(t: FieldType) -> Option<u8> {
@@ -134,7 +156,7 @@ fn destructive(message: String, span: Span, label: &str) -> Diagnostic {
 
 /// The operations from `state` to `models` (see the module docs).
 pub fn detect(state: &Schema, models: &Schema) -> Detected {
-    let target = normalize(models);
+    let target = normalized(models);
     let mut suspected_renames = Vec::new();
     let mut destructive_ops = Vec::new();
     let mut renames_model = Vec::new();
@@ -189,8 +211,12 @@ pub fn detect(state: &Schema, models: &Schema) -> Detected {
             .map(|f| (f.name.text.to_string(), def(f)))
             .collect()
     };
+    // Models and fields under a suspected rename: that diagnostic is the one to fix, so
+    // they get no other (drop, NOT NULL without default).
+    let mut suspected_models: HashSet<&str> = HashSet::new();
     for d in &deleted {
         if let Some(c) = created.iter().find(|c| shape(c) == shape(d)) {
+            suspected_models.insert(d.name.text.as_str());
             suspected_renames.push(
                 Diagnostic::error(format!(
                     "model `{}` is gone and `{}` is new, with the same fields: a rename?",
@@ -199,13 +225,21 @@ pub fn detect(state: &Schema, models: &Schema) -> Detected {
                 .at(c.name.span)
                 .label("looks like a renamed model")
                 .help(format!(
-                    "if `{}` is `{}` renamed, add renamed_from = \"{}\" under [models.{}.meta] so its table and rows are kept; if not, run with --allow-destructive to drop `{}`",
-                    c.name, d.name, d.name, c.name, d.name
+                    "if `{}` is `{}` renamed, add renamed_from = \"{}\" under [models.{}.meta] so its table and rows are kept; if it is not, --allow-destructive drops `{}` with its rows and creates `{}`",
+                    c.name, d.name, d.name, c.name, d.name, c.name
                 )),
             );
         }
     }
 
+    // A relation to a renamed model is the same relation: fields are compared with their
+    // targets under the new names, so RenameModel needs no AlterField of its relations.
+    let model_renames: HashMap<&str, &str> = pairs
+        .iter()
+        .filter(|(s, t)| s.name.text != t.name.text)
+        .map(|(s, t)| (s.name.text.as_str(), t.name.text.as_str()))
+        .collect();
+    let retarget = |f| retarget(f, &model_renames);
     for (s, t) in &pairs {
         let model = t.name.text.to_string();
         if s.meta.managed != t.meta.managed {
@@ -240,11 +274,14 @@ pub fn detect(state: &Schema, models: &Schema) -> Detected {
         // Fields: by name, then by renamed_from.
         let t_names: HashSet<&str> = t.fields.iter().map(|f| f.name.text.as_str()).collect();
         let mut matched: HashSet<&str> = HashSet::new();
+        // Renames of this model's fields, in the order their operations run.
+        let mut field_renames: Vec<(&str, &str)> = Vec::new();
         let mut added: Vec<&Field> = Vec::new();
         for tf in &t.fields {
             if let Some(sf) = s.field(&tf.name.text) {
                 matched.insert(sf.name.text.as_str());
-                if def(sf) != def(tf) {
+                let sf = &*retarget(sf);
+                if !same_def(sf, tf) {
                     if let Some(why) = narrowing(sf, tf) {
                         destructive_ops.push(destructive(
                             format!("altering `{model}.{}` {why}", tf.name),
@@ -269,6 +306,7 @@ pub fn detect(state: &Schema, models: &Schema) -> Detected {
             match renamed {
                 Some(sf) => {
                     matched.insert(sf.name.text.as_str());
+                    field_renames.push((sf.name.text.as_str(), tf.name.text.as_str()));
                     renames_field.push(Op::new(
                         Operation::RenameField {
                             model: model.clone(),
@@ -277,10 +315,10 @@ pub fn detect(state: &Schema, models: &Schema) -> Detected {
                         },
                         tf.name.span,
                     ));
-                    let mut renamed_sf = sf.clone();
+                    let mut renamed_sf = retarget(sf).into_owned();
                     renamed_sf.name = tf.name.clone();
-                    if def(&renamed_sf) != def(tf) {
-                        if let Some(why) = narrowing(sf, tf) {
+                    if !same_def(&renamed_sf, tf) {
+                        if let Some(why) = narrowing(&renamed_sf, tf) {
                             destructive_ops.push(destructive(
                                 format!("altering `{model}.{}` {why}", tf.name),
                                 tf.decl_span,
@@ -304,6 +342,7 @@ pub fn detect(state: &Schema, models: &Schema) -> Detected {
             .iter()
             .filter(|f| !matched.contains(f.name.text.as_str()))
             .collect();
+        let mut suspected: HashSet<&str> = HashSet::new();
         for r in &removed {
             if let Some(a) = added.iter().find(|a| {
                 a.ty == r.ty && {
@@ -312,7 +351,7 @@ pub fn detect(state: &Schema, models: &Schema) -> Detected {
                     crate::migrate::state::derive_column(&mut renamed);
                     let mut a2: Field = (**a).clone();
                     crate::migrate::state::derive_column(&mut a2);
-                    def(&renamed) == def(&a2)
+                    same_def(&renamed, &a2)
                 }
             }) {
                 suspected_renames.push(
@@ -323,24 +362,31 @@ pub fn detect(state: &Schema, models: &Schema) -> Detected {
                     .at(a.name.span)
                     .label("looks like a renamed field")
                     .help(format!(
-                        "if `{}` is `{}` renamed, add renamed_from = \"{}\" to it so the column and its data are kept; if not, run with --allow-destructive to drop `{}`",
-                        a.name, r.name, r.name, r.name
+                        "if `{}` is `{}` renamed, add renamed_from = \"{}\" to it so the column and its data are kept; if it is not, --allow-destructive drops `{}` with its data and adds `{}`",
+                        a.name, r.name, r.name, r.name, a.name
                     )),
                 );
+                suspected.insert(r.name.text.as_str());
+                suspected.insert(a.name.text.as_str());
             }
-            destructive_ops.push(destructive(
-                format!(
-                    "removing `{model}.{}` drops {}",
-                    r.name,
-                    if r.ty == FieldType::ManyToMany {
-                        "its table"
-                    } else {
-                        "its column and data"
-                    }
-                ),
-                t.name.span,
-                &format!("`{}` is no longer declared", r.name),
-            ));
+            if !suspected.contains(r.name.text.as_str()) {
+                destructive_ops.push(
+                    destructive(
+                        format!(
+                            "removing `{model}.{}` drops {}",
+                            r.name,
+                            if r.ty == FieldType::ManyToMany {
+                                "its table"
+                            } else {
+                                "its column and data"
+                            }
+                        ),
+                        t.name.span,
+                        &format!("`{}` is no longer declared", r.name),
+                    )
+                    .related(r.name.span, format!("`{model}.{}` added here", r.name)),
+                );
+            }
             removes_field.push(Op::new(
                 Operation::RemoveField {
                     model: model.clone(),
@@ -355,7 +401,7 @@ pub fn detect(state: &Schema, models: &Schema) -> Detected {
                 && a.db_default.is_none()
                 && a.has_column()
                 && !a.ty.is_auto();
-            if required && t.meta.managed {
+            if required && t.meta.managed && !suspected.contains(a.name.text.as_str()) {
                 destructive_ops.push(destructive(
                     format!(
                         "adding `{model}.{}`, NOT NULL without a default, fails on a table that has rows",
@@ -384,11 +430,21 @@ pub fn detect(state: &Schema, models: &Schema) -> Detected {
                 a.decl_span,
             ));
         }
-        meta_ops(s, t, &model, &mut removes_meta, &mut adds_meta);
+        // Meta operations run after the renames, which rename the fields Meta names: the
+        // old Meta is compared (and what goes away written) under the new names.
+        if field_renames.is_empty() {
+            meta_ops(s, t, &model, &mut removes_meta, &mut adds_meta);
+        } else {
+            let mut renamed = (*s).clone();
+            for (from, to) in &field_renames {
+                crate::migrate::state::rename_in_meta(&mut renamed.meta, from, to);
+            }
+            meta_ops(&renamed, t, &model, &mut removes_meta, &mut adds_meta);
+        }
     }
 
     for d in &deleted {
-        if d.meta.managed {
+        if d.meta.managed && !suspected_models.contains(d.name.text.as_str()) {
             destructive_ops.push(destructive(
                 format!(
                     "deleting model `{}` drops table `{}` and its rows",
@@ -419,6 +475,30 @@ pub fn detect(state: &Schema, models: &Schema) -> Detected {
         suspected_renames,
         destructive: destructive_ops,
     }
+}
+
+/// A field with its relation's targets under their new names (`renames`: old model name to
+/// new); the field itself when none of them is renamed.
+fn retarget<'f>(f: &'f Field, renames: &HashMap<&str, &str>) -> Cow<'f, Field> {
+    let renamed = |name: &str| renames.get(name).copied();
+    let Some(rel) = f.relation.as_deref() else {
+        return Cow::Borrowed(f);
+    };
+    let to = renamed(&rel.to.text);
+    let through = rel.through.as_ref().and_then(|t| renamed(&t.text));
+    if to.is_none() && through.is_none() {
+        return Cow::Borrowed(f);
+    }
+    let mut f = f.clone();
+    if let Some(rel) = f.relation.as_mut() {
+        if let Some(to) = to {
+            rel.to.text = to.into();
+        }
+        if let (Some(t), Some(to)) = (rel.through.as_mut(), through) {
+            t.text = to.into();
+        }
+    }
+    Cow::Owned(f)
 }
 
 /// Index, constraint and unique_together changes of a model: what goes away comes before the
@@ -496,7 +576,7 @@ fn meta_ops(s: &Model, t: &Model, model: &str, removes: &mut Vec<Op>, adds: &mut
                 span,
             ));
         }
-        if kept.len() != new.len() || kept.len() != old.len() {
+        if kept.len() != new.len() {
             adds.push(Op::new(
                 Operation::AlterUniqueTogether {
                     model: model.to_string(),

@@ -11,7 +11,8 @@ use std::fmt::Write as _;
 
 use crate::ddl;
 use crate::ir::{
-    Constraint, DialectName, Field, FieldSet, Index, IpProtocol, Opt, SqlExpr, SqlExprKind, Value,
+    CompactString, Constraint, DialectName, Field, FieldSet, Index, IpProtocol, OnDelete, Opt,
+    SqlExpr, SqlExprKind, Value,
 };
 
 use super::ops::{Op, Operation, PerDialectSql};
@@ -284,6 +285,62 @@ pub fn field_def(field: &Field, labels: bool) -> String {
         }
     }
     format!("{{ {} }}", parts.join(", "))
+}
+
+/// What [`field_def`] writes of a relation.
+type RelationParts<'f> = (
+    &'f CompactString,
+    Option<&'f CompactString>,
+    Option<OnDelete>,
+    bool,
+    Option<bool>,
+    Option<&'f CompactString>,
+);
+
+/// Whether two fields have the same [`field_def`] without labels, known without writing
+/// it: `true` only when every part that text is made of is equal (`false` says nothing; a
+/// default expression, for one, is left to the text). The autodetector compares every field
+/// of the models with its state this way first. It reads what `field_def` writes: keep the
+/// two in step.
+pub fn same_def_parts(a: &Field, b: &Field) -> bool {
+    fn relation(f: &Field) -> Option<RelationParts<'_>> {
+        f.relation.as_deref().map(|r| {
+            (
+                &r.to.text,
+                r.to_field.as_ref().map(|n| &n.text),
+                r.on_delete,
+                r.db_constraint,
+                r.symmetrical,
+                r.through.as_ref().map(|n| &n.text),
+            )
+        })
+    }
+    let codes = match (&a.choices, &b.choices) {
+        (None, None) => true,
+        (Some(x), Some(y)) => {
+            x.items.len() == y.items.len()
+                && x.items.iter().zip(&y.items).all(|(p, q)| p.value == q.value)
+        }
+        _ => false,
+    };
+    let db_column = a.has(Opt::DbColumn);
+    a.ty == b.ty
+        && a.primary_key == b.primary_key
+        && a.unique == b.unique
+        && a.null == b.null
+        && a.db_index == b.db_index
+        && db_column == b.has(Opt::DbColumn)
+        && (!db_column || a.column == b.column)
+        && a.max_length == b.max_length
+        && a.max_digits == b.max_digits
+        && a.decimal_places == b.decimal_places
+        && a.default == b.default
+        && a.db_default.is_none()
+        && b.db_default.is_none()
+        && a.db_comment == b.db_comment
+        && codes
+        && a.protocol == b.protocol
+        && relation(a) == relation(b)
 }
 
 /// The text of a migration file.

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::ir::{DialectName, Schema};
 use crate::output::OutputFile;
 use crate::source::SourceMap;
@@ -31,12 +31,74 @@ impl Loaded {
         self.models.is_some() && !self.diagnostics.has_errors()
     }
 
+    /// The diagnostics in file order, rendered rustc-style for stderr, then a line that says
+    /// what failed (see [`render`]), or the models' own summary when the models do not compile.
+    pub fn render(&mut self, color: bool, what: &str, outcome: &str) -> String {
+        self.diagnostics.sort();
+        if self.models.is_none() {
+            return self.diagnostics.render(&self.sources, color);
+        }
+        render(&self.diagnostics, &self.sources, color, what, outcome)
+    }
+
     /// The state after the first `n` migrations (all of them by default).
     pub fn state(&mut self, n: Option<usize>) -> Option<State> {
         let models = self.models.as_ref()?;
         let n = n.unwrap_or(self.history.len());
         history::replay(&self.history[..n], &models.project, &mut self.diagnostics)
     }
+}
+
+/// Diagnostics rendered rustc-style for stderr, then a line that says what failed:
+/// `error: could not {what} due to N previous errors; {outcome}`. Empty when there are none.
+pub fn render(
+    diagnostics: &Diagnostics,
+    sources: &SourceMap,
+    color: bool,
+    what: &str,
+    outcome: &str,
+) -> String {
+    let mut out = String::new();
+    for d in diagnostics.iter() {
+        out.push_str(&crate::diagnostics::render(d, sources, color));
+        out.push_str("\n\n");
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let errors = diagnostics.error_count();
+    let warnings = diagnostics.warning_count();
+    if errors > 0 {
+        out.push_str(&format!(
+            "error: could not {what} due to {errors} previous error{}{}; {outcome}\n",
+            plural(errors),
+            if warnings > 0 {
+                format!("; {warnings} warning{} emitted", plural(warnings))
+            } else {
+                String::new()
+            }
+        ));
+    } else if warnings > 0 {
+        out.push_str(&format!(
+            "warning: {warnings} warning{} emitted\n",
+            plural(warnings)
+        ));
+    }
+    out
+}
+
+/// For `migrate`: reads the migration files of `dir` and checks that the compiled SQL of
+/// `dialect` comes from them as they are. The models are not needed (nor read).
+pub fn check_migrations(dir: &Path, dialect: DialectName) -> (SourceMap, Diagnostics) {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Diagnostics::new();
+    if let Some(history) = history::load(dir, &mut sources, &mut diagnostics) {
+        for m in &history {
+            if let Some(d) = stale(dir, &sources, m, &[dialect]) {
+                diagnostics.push(d);
+            }
+        }
+    }
+    diagnostics.sort();
+    (sources, diagnostics)
 }
 
 /// Compiles the models and reads the migrations of `dir`.
@@ -115,47 +177,71 @@ pub fn makemigrations(loaded: &mut Loaded, opts: &MakeOptions) -> Option<Made> {
     if !loaded.is_ok() {
         return None;
     }
-    let models = loaded.models.clone()?;
+    if let Some(d) = opts.name.as_deref().and_then(bad_name) {
+        loaded.diagnostics.push(d);
+        return None;
+    }
+    let models = loaded.models.as_ref()?;
     let dialects = models.project.dialects.clone();
-    // SQL files missing for migrations that exist: compile them (and only them).
+    // Compiled SQL that does not come from its migration file as it is now: an error, since
+    // the file no longer says what the databases ran.
+    let edited: Vec<Diagnostic> = loaded
+        .history
+        .iter()
+        .filter_map(|m| stale(&loaded.dir, &loaded.sources, m, &dialects))
+        .collect();
+    if !edited.is_empty() {
+        for d in edited {
+            loaded.diagnostics.push(d);
+        }
+        return None;
+    }
+    // SQL files missing for migrations that exist (an up file, or the down file of a
+    // reversible migration): compile them, and write only those.
     let mut missing: Vec<OutputFile<'static>> = Vec::new();
     let mut state = State::new(models.project.clone());
     for m in &loaded.history {
+        let reversible = m.ops.iter().all(|op| op.kind.reversible());
         let absent: Vec<DialectName> = dialects
             .iter()
             .copied()
             .filter(|d| {
-                !loaded
-                    .dir
-                    .join(d.as_str())
-                    .join(format!("{}.up.sql", m.name))
-                    .exists()
+                let folder = loaded.dir.join(d.as_str());
+                !folder.join(format!("{}.up.sql", m.name)).exists()
+                    || (reversible && !folder.join(format!("{}.down.sql", m.name)).exists())
             })
             .collect();
         if absent.is_empty() {
-            for op in &m.ops {
-                if let Err(d) = op.apply(&mut state) {
-                    loaded.diagnostics.push(d);
-                    return None;
-                }
+            if let Err(d) = super::ops::apply_all(&m.ops, &mut state) {
+                loaded.diagnostics.push(d);
+                return None;
             }
             continue;
         }
         let header = source_header(&loaded.sources, m);
         match compile(&mut state, &m.ops, &absent, &m.name, &header) {
-            Ok(compiled) => missing.extend(sql_files(&loaded.dir, &m.name, compiled)),
+            Ok(compiled) => missing.extend(
+                sql_files(&loaded.dir, &m.name, compiled)
+                    .into_iter()
+                    .filter(|f| !f.path.exists()),
+            ),
             Err(d) => {
                 loaded.diagnostics.push(d);
                 return None;
             }
         }
     }
-    let before = state.clone();
-    let detected = detect(state.resolved(), &models);
+    let detected = detect(state.resolved(), models);
     let mut stop = false;
-    for d in detected.suspected_renames {
+    // A suspected rename stops it; with --allow-destructive the drop and add it suspects
+    // are made, and the suspicion is still said.
+    for mut d in detected.suspected_renames {
+        if opts.allow_destructive {
+            d.severity = Severity::Warning;
+        } else {
+            stop = true;
+        }
         loaded.diagnostics.push(d);
-        stop = true;
     }
     if !opts.allow_destructive && !opts.check {
         for d in detected.destructive {
@@ -191,28 +277,17 @@ pub fn makemigrations(loaded: &mut Loaded, opts: &MakeOptions) -> Option<Made> {
     }
     let number = loaded.history.last().map_or(1, |m| m.number + 1);
     let name = match &opts.name {
-        Some(n) => {
-            if n.is_empty() || !n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-                loaded.diagnostics.push(
-                    Diagnostic::error(format!("`{n}` cannot be part of a migration's name"))
-                        .help("use letters, digits and `_`, e.g. --name product_slug"),
-                );
-                return None;
-            }
-            n.clone()
-        }
+        Some(n) => n.clone(),
         None => migration_name(number, &ops),
     };
     let full = format!("{number:04}_{name}");
     let toml = write_migration(&full, &ops);
     // The file must read back as the operations it was written from, and leave the models'
     // state: anything else is a bug of modelc, caught before a file is written.
-    let mut after = before.clone();
-    if let Err(d) = read_back(&toml, &full, &before, &mut after, &models) {
+    if let Err(d) = read_back(&toml, &full, &state, models) {
         loaded.diagnostics.push(d);
         return None;
     }
-    let mut state = before;
     let header = format!(
         "-- source: migrations/{full}.toml, md5 {}\n",
         md5_hex(toml.as_bytes())
@@ -244,6 +319,34 @@ pub fn makemigrations(loaded: &mut Loaded, opts: &MakeOptions) -> Option<Made> {
     })
 }
 
+/// Why `--name` cannot name a migration, if it cannot: the name goes into file names
+/// (`NNNN_name.toml`) that `modelc` and sqlx read back.
+fn bad_name(n: &str) -> Option<Diagnostic> {
+    let message = if n.is_empty() {
+        "--name cannot be empty".to_string()
+    } else if let Some(c) = n.chars().find(|c| !c.is_ascii_alphanumeric() && *c != '_') {
+        format!(
+            "--name `{}` cannot name a migration: it contains `{}`",
+            n.escape_debug(),
+            c.escape_debug()
+        )
+    } else if n.len() > MAX_NAME {
+        format!(
+            "--name cannot name a migration: it is {} characters long",
+            n.len()
+        )
+    } else {
+        return None;
+    };
+    Some(Diagnostic::error(message).help(format!(
+        "use 1 to {MAX_NAME} ASCII letters, digits and `_`, e.g. --name product_add_slug"
+    )))
+}
+
+/// The longest `--name`: with the number and `.down.sql` the file name stays well under the
+/// 255 bytes file systems allow.
+const MAX_NAME: usize = 200;
+
 fn write_error(dir: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(format!(
         "cannot write the migration into `{}`: {e}",
@@ -252,15 +355,9 @@ fn write_error(dir: &Path, e: std::io::Error) -> Diagnostic {
     .help("check that the folder can be created and written; nothing was written")
 }
 
-/// Parses the text of a new migration, replays it on `before` into `after`, and checks that
+/// Parses the text of a new migration, replays it on a copy of `before`, and checks that
 /// the models then need no further operation.
-fn read_back(
-    toml: &str,
-    name: &str,
-    before: &State,
-    after: &mut State,
-    models: &Schema,
-) -> Result<(), Diagnostic> {
+fn read_back(toml: &str, name: &str, before: &State, models: &Schema) -> Result<(), Diagnostic> {
     let bug = |why: String| {
         Diagnostic::error(format!("modelc made migration {name} wrongly: {why}")).help(
             "this is a bug in modelc; please report it with your models.toml. Nothing was written",
@@ -278,10 +375,9 @@ fn read_back(
             .next()
             .map_or_else(|| "it does not parse".to_string(), |d| d.message.clone()))
     })?;
-    *after = before.clone();
-    for op in &ops {
-        op.apply(after).map_err(|d| bug(d.message))?;
-    }
+    let mut after = before.clone();
+    let after = &mut after;
+    super::ops::apply_all(&ops, after).map_err(|d| bug(d.message))?;
     let left = detect(after.resolved(), models);
     if let Some(op) = left.ops.first() {
         return Err(bug(format!(
@@ -336,7 +432,10 @@ pub fn sqlmigrate(
             .help(if names.is_empty() {
                 "there are no migrations yet: run `modelc makemigrations`".to_string()
             } else {
-                format!("the migrations are: {}", names.join(", "))
+                format!(
+                    "name one by its number (0002) or its full name; the migrations are: {}",
+                    names.join(", ")
+                )
             }),
         );
         return None;
@@ -352,15 +451,32 @@ pub fn sqlmigrate(
         }
     };
     let sql = compiled.into_iter().next()?;
+    // The SQL printed is that of the .toml as it is; say so when the file differs.
+    if let Some(d) = stale(&loaded.dir, &loaded.sources, &m, &[dialect]) {
+        let d = Diagnostic {
+            severity: Severity::Warning,
+            message: format!("{}; this is the SQL of the .toml as it is now", d.message),
+            ..d
+        };
+        loaded.diagnostics.push(d);
+    }
     if backwards {
         match sql.down {
             Some(down) => Some(down),
             None => {
+                let at = m
+                    .ops
+                    .iter()
+                    .find(|op| !op.kind.reversible())
+                    .map_or(history::file_start(m.file), |op| op.at("sql"));
                 loaded.diagnostics.push(
-                    Diagnostic::error(format!("migration {} cannot be reversed", m.name))
-                        .at(m.ops.iter().find(|op| !op.kind.reversible()).map_or(history::file_start(m.file), |op| op.span))
-                        .label("run_sql without reverse_sql")
-                        .help("add reverse_sql to the run_sql operation (e.g. reverse_sql = \"SELECT 1\" when nothing needs undoing)"),
+                    Diagnostic::error(format!(
+                        "migration {} cannot be reversed: a run_sql operation has no reverse_sql",
+                        m.name
+                    ))
+                    .at(at)
+                    .label("run_sql without reverse_sql")
+                    .help("add reverse_sql next to this sql, with the SQL that undoes it (reverse_sql = \"SELECT 1\" when nothing needs undoing), delete the migration's SQL files and run `modelc makemigrations` to compile them again"),
                 );
                 None
             }
@@ -373,31 +489,47 @@ pub fn sqlmigrate(
 /// For `migrate`: every compiled SQL file of `dialect` must come from its migration file as
 /// it is now (its fingerprint), else the migration file was edited after its SQL was made.
 pub fn check_compiled(loaded: &Loaded, dialect: DialectName) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for m in &loaded.history {
-        let path = loaded
-            .dir
-            .join(dialect.as_str())
-            .join(format!("{}.up.sql", m.name));
-        let Ok(sql) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let expected = source_header(&loaded.sources, m);
-        if !sql.lines().any(|l| format!("{l}\n") == expected) {
-            out.push(
-                Diagnostic::error(format!(
-                    "`{}` was not compiled from {}.toml as it is now",
-                    path.display(),
-                    m.name
-                ))
-                .at(history::file_start(m.file))
-                .label("changed since its SQL was compiled")
-                .help(format!(
-                    "if {} is not applied anywhere yet, delete its SQL files and run `modelc makemigrations` to compile them again; if it is, restore the .toml as it was and make a new migration instead",
-                    m.name
-                )),
-            );
-        }
+    loaded
+        .history
+        .iter()
+        .filter_map(|m| stale(&loaded.dir, &loaded.sources, m, &[dialect]))
+        .collect()
+}
+
+/// The error for compiled up files of `m` (of `dialects`) that do not name `m`'s file as
+/// it is now (by its md5) in their `-- source:` line; `None` when they all do (or there are
+/// none).
+fn stale(
+    dir: &Path,
+    sources: &SourceMap,
+    m: &MigrationFile,
+    dialects: &[DialectName],
+) -> Option<Diagnostic> {
+    let expected = source_header(sources, m);
+    let paths: Vec<String> = dialects
+        .iter()
+        .map(|d| dir.join(d.as_str()).join(format!("{}.up.sql", m.name)))
+        .filter(|path| {
+            std::fs::read_to_string(path)
+                .is_ok_and(|sql| !sql.lines().any(|l| format!("{l}\n") == expected))
+        })
+        .map(|path| format!("`{}`", path.display()))
+        .collect();
+    if paths.is_empty() {
+        return None;
     }
-    out
+    let come = if paths.len() == 1 { "comes" } else { "come" };
+    Some(
+        Diagnostic::error(format!(
+            "{}.toml was edited after its SQL was compiled: {} {come} from another version of it (the md5 in its `-- source:` line differs)",
+            m.name,
+            paths.join(", "),
+        ))
+        .at(history::file_start(m.file))
+        .label("not the file its SQL was compiled from")
+        .help(format!(
+            "if {} is applied to no database yet, delete its SQL files (migrations/<dialect>/{}.up.sql and .down.sql) and run `modelc makemigrations` to compile them again; if it is applied somewhere, restore the .toml as it was (e.g. with `git checkout`) and make the change in a new migration",
+            m.name, m.name
+        )),
+    )
 }

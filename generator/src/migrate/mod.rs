@@ -13,6 +13,7 @@ pub mod file;
 pub mod history;
 pub mod make;
 pub mod ops;
+pub mod refs;
 pub mod runner;
 pub mod sql;
 pub mod state;

@@ -9,6 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::ir::{Constraint, DialectName, Expr, ExprKind, Field, FieldSet, Index, Model};
 use crate::source::Span;
 
+use super::refs;
 use super::state::State;
 
 /// Raw SQL per dialect: `None` is the `default` text for dialects not listed.
@@ -81,15 +82,38 @@ pub enum Operation {
 }
 
 /// An operation and where it is written (in a migration file; the models' span otherwise).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Op {
     pub kind: Operation,
     pub span: Span,
+    /// Where the value of each of its keys is written (`model`, `field`, `from`, `sql`...),
+    /// so that a problem with one of them points at it. Empty for operations that do not come
+    /// from a migration file.
+    pub keys: Vec<(&'static str, Span)>,
+}
+
+/// Operations are equal when they do the same thing, written at the same place.
+impl PartialEq for Op {
+    fn eq(&self, other: &Op) -> bool {
+        self.kind == other.kind && self.span == other.span
+    }
 }
 
 impl Op {
     pub fn new(kind: Operation, span: Span) -> Self {
-        Op { kind, span }
+        Op {
+            kind,
+            span,
+            keys: Vec::new(),
+        }
+    }
+
+    /// Where the value of `key` is written, else where the operation is.
+    pub fn at(&self, key: &str) -> Span {
+        self.keys
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(self.span, |(_, s)| *s)
     }
 }
 
@@ -259,173 +283,193 @@ fn fields_of(index: &Index) -> String {
 
 impl Op {
     /// Applies the operation to `state`. An operation that does not fit the state (a model
-    /// or field that is not there, or already is) is an error at the operation.
+    /// or field that is not there, or already is; a relation, index or constraint naming
+    /// what does not exist; a field removed while an index or constraint still uses it) is
+    /// an error at the value that is wrong (see `migrate::refs`).
     pub fn apply(&self, state: &mut State) -> Result<(), Diagnostic> {
-        let missing_model = |name: &str| {
-            Diagnostic::error(format!("no model `{name}` at this point of the migrations"))
-                .at(self.span)
-                .label("unknown model")
-                .help("the migrations before this one never create it (or delete it): check the model's name, or the order of the migrations")
+        let model_at = |state: &State, name: &str, key: &str| {
+            state
+                .model_index(name)
+                .ok_or_else(|| refs::unknown_model(state, name, self.at(key)))
         };
-        let missing_field = |model: &str, field: &str| {
-            Diagnostic::error(format!(
-                "model `{model}` has no field `{field}` at this point of the migrations"
-            ))
-            .at(self.span)
-            .label("unknown field")
-            .help("the migrations before this one never add it (or remove it): check the field's name")
+        let field_at = |state: &State, i: usize, name: &str, key: &str| {
+            let model = &state.models()[i];
+            model
+                .field_index(name)
+                .ok_or_else(|| refs::unknown_field(model, name, self.at(key)))
         };
         match &self.kind {
             Operation::CreateModel(model) => {
-                if state.model_index(&model.name.text).is_some() {
+                if let Some(i) = state.model_index(&model.name.text) {
                     return Err(Diagnostic::error(format!(
                         "model `{}` already exists at this point of the migrations",
                         model.name
                     ))
-                    .at(self.span)
+                    .at(self.at("model"))
                     .label("created twice")
+                    .related(state.models()[i].name.span, "created before here")
                     .help("remove this operation, or the one that created it before"));
                 }
+                refs::meta_refs(model)?;
                 state.create_model((**model).clone());
             }
             Operation::DeleteModel { model } => {
-                let i = state
-                    .model_index(model)
-                    .ok_or_else(|| missing_model(model))?;
+                let i = model_at(state, model, "model")?;
                 state.delete_model(i);
             }
             Operation::RenameModel { from, to } => {
-                let i = state.model_index(from).ok_or_else(|| missing_model(from))?;
-                if state.model_index(to).is_some() {
+                let i = model_at(state, from, "from")?;
+                if let Some(other) = state.model_index(to) {
                     return Err(Diagnostic::error(format!(
                         "cannot rename `{from}` to `{to}`: `{to}` already exists"
                     ))
-                    .at(self.span)
+                    .at(self.at("to"))
                     .label("name taken")
+                    .related(
+                        state.models()[other].name.span,
+                        format!("`{to}` created here"),
+                    )
                     .help("delete or rename the other model first"));
                 }
                 state.rename_model(i, to);
             }
             Operation::AlterModelTable { model, table } => {
-                let i = state
-                    .model_index(model)
-                    .ok_or_else(|| missing_model(model))?;
+                let i = model_at(state, model, "model")?;
                 state.models_mut()[i].db_table = table.clone();
             }
             Operation::AlterModelComment { model, comment } => {
-                let i = state
-                    .model_index(model)
-                    .ok_or_else(|| missing_model(model))?;
+                let i = model_at(state, model, "model")?;
                 state.models_mut()[i].meta.db_comment = comment.clone();
             }
             Operation::AddField { model, field } => {
-                let i = state
-                    .model_index(model)
-                    .ok_or_else(|| missing_model(model))?;
-                if state.models()[i].field(&field.name.text).is_some() {
+                let i = model_at(state, model, "model")?;
+                if let Some(existing) = state.models()[i].field(&field.name.text) {
                     return Err(Diagnostic::error(format!(
                         "model `{model}` already has a field `{}` at this point of the migrations",
                         field.name
                     ))
-                    .at(self.span)
+                    .at(field.name.span)
                     .label("added twice")
+                    .related(existing.name.span, "added before here")
                     .help("use alter_field to change it, or remove one of the operations"));
                 }
                 state.add_field(i, (**field).clone());
             }
             Operation::RemoveField { model, field } => {
-                let i = state
-                    .model_index(model)
-                    .ok_or_else(|| missing_model(model))?;
-                let f = state.models()[i]
-                    .field_index(field)
-                    .ok_or_else(|| missing_field(model, field))?;
+                let i = model_at(state, model, "model")?;
+                let f = field_at(state, i, field, "field")?;
+                let m = &state.models()[i];
+                refs::field_in_use(m, &m.fields[f], self)?;
                 state.models_mut()[i].fields.remove(f);
             }
             Operation::AlterField { model, field } => {
-                let i = state
-                    .model_index(model)
-                    .ok_or_else(|| missing_model(model))?;
-                let f = state.models()[i]
+                let i = model_at(state, model, "model")?;
+                let m = &state.models()[i];
+                let f = m
                     .field_index(&field.name.text)
-                    .ok_or_else(|| missing_field(model, &field.name.text))?;
+                    .ok_or_else(|| refs::unknown_field(m, &field.name.text, field.name.span))?;
                 state.alter_field(i, f, (**field).clone());
             }
             Operation::RenameField { model, from, to } => {
-                let i = state
-                    .model_index(model)
-                    .ok_or_else(|| missing_model(model))?;
-                let f = state.models()[i]
-                    .field_index(from)
-                    .ok_or_else(|| missing_field(model, from))?;
-                if state.models()[i].field(to).is_some() {
+                let i = model_at(state, model, "model")?;
+                let f = field_at(state, i, from, "from")?;
+                if let Some(existing) = state.models()[i].field(to) {
                     return Err(Diagnostic::error(format!(
-                        "cannot rename `{model}.{from}` to `{to}`: the field exists"
+                        "cannot rename `{model}.{from}` to `{to}`: `{model}` already has a field `{to}`"
                     ))
-                    .at(self.span)
+                    .at(self.at("to"))
                     .label("name taken")
+                    .related(existing.name.span, format!("`{to}` added here"))
                     .help("remove or rename the other field first"));
                 }
                 state.rename_field(i, f, to);
             }
             Operation::AddIndex { model, index } => {
-                let i = state
-                    .model_index(model)
-                    .ok_or_else(|| missing_model(model))?;
+                let i = model_at(state, model, "model")?;
+                refs::index_refs(&state.models()[i], index)?;
                 state.models_mut()[i].meta.indexes.push(index.clone());
             }
             Operation::RemoveIndex { model, index } => {
-                let i = state
-                    .model_index(model)
-                    .ok_or_else(|| missing_model(model))?;
-                let indexes = &mut state.models_mut()[i].meta.indexes;
-                let at = indexes.iter().position(|x| same_index(x, index)).ok_or_else(|| {
-                    Diagnostic::error(format!(
-                        "model `{model}` has no such index at this point of the migrations"
+                let i = model_at(state, model, "model")?;
+                let m = &state.models()[i];
+                let Some(at) = m.meta.indexes.iter().position(|x| same_index(x, index)) else {
+                    let have: Vec<String> =
+                        m.meta.indexes.iter().map(super::file::index_text).collect();
+                    return Err(Diagnostic::error(format!(
+                        "model `{model}` has no index {} at this point of the migrations",
+                        super::file::index_text(index)
                     ))
-                    .at(self.span)
+                    .at(self.at("index"))
                     .label("unknown index")
-                    .help("remove_index names an index exactly as add_index or create_model declared it")
-                })?;
-                indexes.remove(at);
+                    .help(if have.is_empty() {
+                        format!("`{model}` has no indexes here; remove this operation")
+                    } else {
+                        format!(
+                            "write the index exactly as add_index or create_model declared it; `{model}` has: {}",
+                            have.join(", ")
+                        )
+                    }));
+                };
+                state.models_mut()[i].meta.indexes.remove(at);
             }
             Operation::AddConstraint { model, constraint } => {
-                let i = state
-                    .model_index(model)
-                    .ok_or_else(|| missing_model(model))?;
+                let i = model_at(state, model, "model")?;
+                refs::constraint_refs(&state.models()[i], constraint)?;
                 state.models_mut()[i]
                     .meta
                     .constraints
                     .push(constraint.clone());
             }
             Operation::RemoveConstraint { model, constraint } => {
-                let i = state
-                    .model_index(model)
-                    .ok_or_else(|| missing_model(model))?;
-                let constraints = &mut state.models_mut()[i].meta.constraints;
-                let at = constraints
+                let i = model_at(state, model, "model")?;
+                let m = &state.models()[i];
+                let found = m
+                    .meta
+                    .constraints
                     .iter()
-                    .position(|x| same_constraint(x, constraint))
-                    .ok_or_else(|| {
-                        Diagnostic::error(format!(
-                            "model `{model}` has no such constraint at this point of the migrations"
-                        ))
-                        .at(self.span)
-                        .label("unknown constraint")
-                        .help("remove_constraint names a constraint exactly as add_constraint or create_model declared it")
-                    })?;
-                constraints.remove(at);
+                    .position(|x| same_constraint(x, constraint));
+                let Some(at) = found else {
+                    let have: Vec<String> = m
+                        .meta
+                        .constraints
+                        .iter()
+                        .map(super::file::constraint_text)
+                        .collect();
+                    return Err(Diagnostic::error(format!(
+                        "model `{model}` has no constraint {} at this point of the migrations",
+                        super::file::constraint_text(constraint)
+                    ))
+                    .at(self.at("constraint"))
+                    .label("unknown constraint")
+                    .help(if have.is_empty() {
+                        format!("`{model}` has no constraints here; remove this operation")
+                    } else {
+                        format!(
+                            "write the constraint exactly as add_constraint or create_model declared it; `{model}` has: {}",
+                            have.join(", ")
+                        )
+                    }));
+                };
+                state.models_mut()[i].meta.constraints.remove(at);
             }
             Operation::AlterUniqueTogether { model, sets } => {
-                let i = state
-                    .model_index(model)
-                    .ok_or_else(|| missing_model(model))?;
+                let i = model_at(state, model, "model")?;
+                refs::unique_together_refs(&state.models()[i], sets)?;
                 state.models_mut()[i].meta.unique_together = sets.clone();
             }
             Operation::RunSql { .. } => {}
         }
         Ok(())
     }
+}
+
+/// Applies a migration's operations to `state`, then checks that every relation points at a
+/// model (and `to_field`) that exists.
+pub fn apply_all(ops: &[Op], state: &mut State) -> Result<(), Diagnostic> {
+    for op in ops {
+        op.apply(state)?;
+    }
+    refs::relations(state, ops)
 }
 
 /// Indexes are the same when their fields, order, name and condition are (spans aside).

@@ -12,56 +12,188 @@
 //! rebuild per changed table, with every row copied.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 
 use crate::ddl::alter::{Change, CopyFrom, Script};
 use crate::ddl::{
     AddForeignKey, ColumnDef, ColumnDefault, ColumnKey, CreateIndex, Dialect, Planner, Statement,
-    TableConstraint, TableKey, TablePlan, table_sources,
+    TableConstraint, TableKey, TablePlan, TableSource, table_sources,
 };
-use crate::ir::{DialectName, Expr, ExprKind, Schema};
+use crate::frontend::toml::name_limit;
+use crate::ir::{DialectName, Expr, ExprKind, Schema, auto_through};
 
-/// The tables of a schema, planned for one dialect, with what the differ needs to compare.
+/// The tables of a schema for one dialect, with what the differ needs to compare. Tables
+/// are planned when first asked for: a migration that changes a few tables of a large
+/// schema plans those and the tables they point at, not every table on both sides.
 struct Side<'a> {
-    plans: Vec<TablePlan<'a>>,
-    /// Table key -> index in `plans`.
+    planner: Planner<'a>,
+    /// Where each table comes from, in creation order.
+    sources: Vec<TableSource>,
+    keys: Vec<TableKey>,
+    plans: Vec<OnceCell<TablePlan<'a>>>,
+    /// Table key -> index in `sources`.
     by_key: HashMap<TableKey, usize>,
     /// Table name -> key (foreign keys name their target table).
-    by_name: HashMap<String, TableKey>,
+    by_name: HashMap<Cow<'a, str>, TableKey>,
 }
 
 impl<'a> Side<'a> {
     fn new(schema: &'a Schema, d: &'a dyn Dialect) -> Self {
         let planner = Planner::new(schema, d);
-        let plans: Vec<TablePlan<'a>> = table_sources(schema)
-            .into_iter()
-            .filter_map(|s| planner.table(s))
-            .collect();
-        let by_key = plans
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.table.key, i))
-            .collect();
-        let by_name = plans
-            .iter()
-            .map(|p| (p.table.name.to_string(), p.table.key))
+        let all = table_sources(schema);
+        let mut sources = Vec::with_capacity(all.len());
+        let mut keys = Vec::with_capacity(all.len());
+        let mut by_name = HashMap::with_capacity(all.len());
+        // The key and name of each table, as its plan will have them (a many-to-many field
+        // whose table cannot be made has no plan, and no table).
+        for source in all {
+            let (key, name) = match source {
+                TableSource::Model(m) => {
+                    let model = &schema.models[m];
+                    (
+                        TableKey::Model(model.key),
+                        Cow::Borrowed(model.db_table.as_str()),
+                    )
+                }
+                TableSource::ManyToMany { model, field } => {
+                    let (m, f) = (&schema.models[model], &schema.models[model].fields[field]);
+                    let Some(through) = auto_through(schema, m, f) else {
+                        continue;
+                    };
+                    (
+                        TableKey::ManyToMany {
+                            model: m.key,
+                            field: f.key,
+                        },
+                        Cow::Owned(through.table),
+                    )
+                }
+            };
+            sources.push(source);
+            keys.push(key);
+            by_name.insert(name, key);
+        }
+        let by_key = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+        let plans = std::iter::repeat_with(OnceCell::new)
+            .take(sources.len())
             .collect();
         Side {
+            planner,
+            sources,
+            keys,
             plans,
             by_key,
             by_name,
         }
     }
 
+    /// The plan of table `i` (in creation order).
+    fn plan(&self, i: usize) -> &TablePlan<'a> {
+        self.plans[i].get_or_init(|| {
+            self.planner
+                .table(self.sources[i])
+                .expect("a table with a name has a plan")
+        })
+    }
+
+    /// The plan of table `i`, out of the cache (planned now if it is not there).
+    fn take(&mut self, i: usize) -> TablePlan<'a> {
+        match self.plans[i].take() {
+            Some(plan) => plan,
+            None => self
+                .planner
+                .table(self.sources[i])
+                .expect("a table with a name has a plan"),
+        }
+    }
+
     fn column_key(&self, table: &str, column: &str) -> Option<(ColumnKey, &ColumnDef<'a>)> {
         let key = self.by_name.get(table)?;
-        let plan = &self.plans[*self.by_key.get(key)?];
+        let plan = self.plan(*self.by_key.get(key)?);
         plan.table
             .columns
             .iter()
             .find(|c| c.name == column)
             .map(|c| (c.key, c))
     }
+}
+
+/// The models whose tables two states plan alike, by key: the model is the same in both, and
+/// so is every model its relations point at (which give its foreign keys their types,
+/// tables and columns), under the same project settings. Their tables, and the automatic
+/// many-to-many tables of their fields, have the same plan on both sides and no change.
+/// Computed once for a pair of states; their diff in every dialect and in either direction
+/// skips those tables without planning them.
+#[derive(Debug, Default)]
+pub struct Unchanged(HashSet<u32>);
+
+impl Unchanged {
+    pub fn between(before: &Schema, after: &Schema) -> Self {
+        let mut out = HashSet::new();
+        if !same_settings(before, after) {
+            return Unchanged(out);
+        }
+        // Models are matched by key: keys must tell them apart (they do in migration states).
+        let mut by_key = HashMap::with_capacity(before.models.len());
+        for (i, m) in before.models.iter().enumerate() {
+            if by_key.insert(m.key, i).is_some() {
+                return Unchanged(out);
+            }
+        }
+        let mut keys = HashSet::with_capacity(after.models.len());
+        if !after.models.iter().all(|m| keys.insert(m.key)) {
+            return Unchanged(out);
+        }
+        // Whether the model at each index is the same in both states (relations point at
+        // models by index), compared once.
+        let mut same_at: Vec<Option<bool>> = vec![None; after.models.len()];
+        let mut same_at = |t: usize| -> bool {
+            match same_at.get(t).copied() {
+                Some(Some(same)) => same,
+                Some(None) => {
+                    let same = before.models.get(t) == after.models.get(t);
+                    same_at[t] = Some(same);
+                    same
+                }
+                None => false,
+            }
+        };
+        for (j, b) in after.models.iter().enumerate() {
+            let Some(&i) = by_key.get(&b.key) else {
+                continue;
+            };
+            let same = if i == j {
+                same_at(j)
+            } else {
+                before.models[i] == *b
+            };
+            if same
+                && b.fields.iter().all(|f| {
+                    f.relation
+                        .as_ref()
+                        .and_then(|r| r.target)
+                        .is_none_or(|(t, _)| same_at(t))
+                })
+            {
+                out.insert(b.key);
+            }
+        }
+        Unchanged(out)
+    }
+
+    /// Whether table `key` is planned alike in both states.
+    fn contains(&self, key: TableKey) -> bool {
+        match key {
+            TableKey::Model(k) | TableKey::ManyToMany { model: k, .. } => self.0.contains(&k),
+        }
+    }
+}
+
+/// Whether the project settings that planning reads are the same in both states.
+fn same_settings(before: &Schema, after: &Schema) -> bool {
+    before.project.default_auto_field == after.project.default_auto_field
+        && name_limit(&before.project) == name_limit(&after.project)
 }
 
 /// Identity of a schema object within its table: what it is, with columns by key.
@@ -198,6 +330,17 @@ fn column_sig(side: &Side, c: &ColumnDef) -> String {
     )
 }
 
+/// The columns a check constraint reads (none for a unique constraint or raw SQL).
+fn check_columns<'c>(c: &'c TableConstraint) -> Vec<&'c str> {
+    match c {
+        TableConstraint::Check { expr, .. } => expr.columns().into_iter().map(|c| c.0).collect(),
+        TableConstraint::Positive { column, .. }
+        | TableConstraint::Choices { column, .. }
+        | TableConstraint::JsonValid { column, .. } => vec![column.as_ref()],
+        TableConstraint::Unique { .. } | TableConstraint::CheckRaw { .. } => Vec::new(),
+    }
+}
+
 /// Pairs objects of the old and new table by identity: `(old, new)` for each kept one,
 /// and the ones only on either side.
 fn pair_up<'x, T>(
@@ -278,13 +421,24 @@ pub fn diff<'a>(
     after: &'a Schema,
     d: &'a dyn Dialect,
 ) -> (Vec<Change<'a>>, bool) {
+    diff_known(before, after, d, &Unchanged::between(before, after))
+}
+
+/// [`diff`], with the tables known to be [`Unchanged`] between the two states.
+fn diff_known<'a>(
+    before: &'a Schema,
+    after: &'a Schema,
+    d: &'a dyn Dialect,
+    unchanged: &Unchanged,
+) -> (Vec<Change<'a>>, bool) {
     let old = Side::new(before, d);
-    let new = Side::new(after, d);
+    let mut new = Side::new(after, d);
     let mut p = Phases::default();
     // Tables that go away: their own foreign keys first (a dropped table may be pointed at
     // by another dropped table), then the tables, dependents before what they depend on.
-    for plan in old.plans.iter().rev() {
-        if !new.by_key.contains_key(&plan.table.key) {
+    for i in (0..old.keys.len()).rev() {
+        if !new.by_key.contains_key(&old.keys[i]) {
+            let plan = old.plan(i);
             for k in &plan.foreign_keys {
                 p.drop_fks.push(Change::DropForeignKey {
                     table: plan.table.name.clone(),
@@ -301,27 +455,29 @@ pub fn diff<'a>(
             }
         }
     }
-    for plan in &new.plans {
-        match old.by_key.get(&plan.table.key) {
+    for j in 0..new.keys.len() {
+        match old.by_key.get(&new.keys[j]) {
             None => {
+                let plan = new.take(j);
                 p.create_tables
-                    .push(Change::Create(Statement::CreateTable(plan.table.clone())));
+                    .push(Change::Create(Statement::CreateTable(plan.table)));
                 p.create_tables
-                    .extend(plan.comments.iter().cloned().map(Change::Create));
+                    .extend(plan.comments.into_iter().map(Change::Create));
                 p.create_tables.extend(
                     plan.indexes
-                        .iter()
-                        .cloned()
+                        .into_iter()
                         .map(|i| Change::Create(Statement::CreateIndex(i))),
                 );
                 p.add_fks.extend(
                     plan.foreign_keys
-                        .iter()
-                        .cloned()
+                        .into_iter()
                         .map(Change::add_foreign_key),
                 );
             }
-            Some(&i) => table(&old, &old.plans[i], &new, plan, d, &mut p),
+            // A table made from the same inputs on both sides has the same plan: nothing
+            // changes, and neither side needs planning.
+            Some(_) if unchanged.contains(new.keys[j]) => {}
+            Some(&i) => table(&old, old.plan(i), &new, new.plan(j), d, &mut p),
         }
     }
     p.into_changes()
@@ -368,13 +524,13 @@ fn table<'a>(
             }
         }
     }
-    let (kept_c, removed_c, added_c) = pair_up(
+    let (mut kept_c, mut removed_c, mut added_c) = pair_up(
         &old.table.constraints,
         &new.table.constraints,
         |c| constraint_sig(old, c),
         |c| constraint_sig(new, c),
     );
-    let (kept_i, removed_i, added_i) = pair_up(
+    let (mut kept_i, mut removed_i, mut added_i) = pair_up(
         &old.indexes,
         &new.indexes,
         |i| index_sig(old, i),
@@ -415,6 +571,29 @@ fn table<'a>(
             || added.iter().any(|c| !simple_add(c));
         if needs_rebuild {
             p.rebuilt = true;
+            // A renamed table and renamed columns are renamed first, then the table is
+            // rebuilt from the new names: SQLite's RENAME points the foreign keys of other
+            // tables at the new names, which dropping the old table and renaming a copy of
+            // it, with its columns renamed in the copy, would not do.
+            let from = if old_name != name {
+                p.renames.push(Change::RenameTable {
+                    from: old_name.clone(),
+                    to: name.clone(),
+                });
+                name.clone()
+            } else {
+                old_name
+            };
+            for (o, c) in &renamed {
+                let mut column = (*o).clone();
+                column.name = c.name.clone();
+                p.renames.push(Change::RenameColumn {
+                    table: name.clone(),
+                    from: o.name.clone(),
+                    to: c.name.clone(),
+                    column,
+                });
+            }
             let copy = new
                 .table
                 .columns
@@ -423,15 +602,15 @@ fn table<'a>(
                     let o = old_cols.get(&c.key)?;
                     let from = match (&c.default, o.null && !c.null) {
                         (Some(default), true) => {
-                            CopyFrom::ColumnOrDefault(o.name.clone(), default.clone(), c.ty.clone())
+                            CopyFrom::ColumnOrDefault(c.name.clone(), default.clone(), c.ty.clone())
                         }
-                        _ => CopyFrom::Column(o.name.clone()),
+                        _ => CopyFrom::Column(c.name.clone()),
                     };
                     Some((c.name.clone(), from))
                 })
                 .collect();
             p.add_columns.push(Change::Rebuild {
-                old_name,
+                old_name: from,
                 table: new.table.clone(),
                 copy,
                 indexes: new.indexes.clone(),
@@ -440,6 +619,35 @@ fn table<'a>(
         }
     }
 
+    // Checks and partial indexes over a column whose type changes are made again:
+    // PostgreSQL keeps them through ALTER COLUMN TYPE, but parsed again from their text, so
+    // what it stores then (where the casts are) is not what fresh DDL stores.
+    let retyped: HashSet<&str> = altered
+        .iter()
+        .filter(|(o, c)| o.ty != c.ty)
+        .map(|(_, c)| c.name.as_ref())
+        .collect();
+    if !retyped.is_empty() {
+        let reads_retyped = |cols: Vec<&str>| cols.iter().any(|c| retyped.contains(c));
+        let (again, kept): (Vec<_>, Vec<_>) = kept_c
+            .into_iter()
+            .partition(|(_, n)| reads_retyped(check_columns(n)));
+        kept_c = kept;
+        for (o, n) in again {
+            removed_c.push(o);
+            added_c.push(n);
+        }
+        let (again, kept): (Vec<_>, Vec<_>) = kept_i.into_iter().partition(|(_, n)| {
+            n.condition
+                .as_ref()
+                .is_some_and(|e| reads_retyped(e.columns().into_iter().map(|c| c.0).collect()))
+        });
+        kept_i = kept;
+        for (o, n) in again {
+            removed_i.push(o);
+            added_i.push(n);
+        }
+    }
     // Objects that go away, before anything they depend on changes.
     for k in &removed_f {
         p.drop_fks.push(Change::DropForeignKey {
@@ -485,10 +693,13 @@ fn table<'a>(
         }
     }
     for (o, c) in &renamed {
+        let mut column = (*o).clone();
+        column.name = c.name.clone();
         p.renames.push(Change::RenameColumn {
             table: name.clone(),
             from: o.name.clone(),
             to: c.name.clone(),
+            column,
         });
     }
     for (o, n) in &kept_i {
@@ -537,8 +748,26 @@ fn table<'a>(
             }
         }
     }
+    // InnoDB drops the index it made for a foreign key once another index starting with the
+    // key's column exists, and then refuses to drop that other index: "Cannot drop index
+    // ...: needed in a foreign key constraint" (MySQL "FOREIGN KEY Constraints", Conditions
+    // and Restrictions). A key whose column leads an index or unique constraint that goes
+    // away is dropped first and added again last, when InnoDB makes its index again if no
+    // other index serves, as it does for fresh DDL.
+    let leading: HashSet<&str> = if caps.fk_creates_index {
+        removed_i
+            .iter()
+            .filter_map(|i| i.columns.first().map(|(c, _)| c.as_ref()))
+            .chain(removed_c.iter().filter_map(|c| match c {
+                TableConstraint::Unique { columns, .. } => columns.first().map(|c| c.as_ref()),
+                _ => None,
+            }))
+            .collect()
+    } else {
+        HashSet::new()
+    };
     for (o, n) in &kept_f {
-        if o.name != n.name {
+        if o.name != n.name || leading.contains(o.column.as_ref()) {
             // No dialect renames a foreign key in place everywhere: drop and add it.
             p.drop_fks.push(Change::DropForeignKey {
                 table: old_name.clone(),
@@ -681,8 +910,12 @@ pub fn script<'a>(steps: &[Step<'a>], d: &'a dyn Dialect) -> Script<'a> {
     let mut script = Script::default();
     for step in steps {
         match step {
-            Step::Schema { before, after } => {
-                let (changes, rebuilt) = diff(before, after, d);
+            Step::Schema {
+                before,
+                after,
+                unchanged,
+            } => {
+                let (changes, rebuilt) = diff_known(before, after, d, unchanged);
                 script.changes.extend(changes);
                 script.own_transaction |= rebuilt;
             }
@@ -698,6 +931,8 @@ pub enum Step<'a> {
     Schema {
         before: &'a Schema,
         after: &'a Schema,
+        /// [`Unchanged::between`] the two states (either way round: it is symmetric).
+        unchanged: &'a Unchanged,
     },
     Raw(&'a str),
 }

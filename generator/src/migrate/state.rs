@@ -127,41 +127,45 @@ impl State {
         let field = &mut model.fields[f];
         field.name.text = to.into();
         derive_column(field);
-        let rename = |n: &mut crate::ir::Name| {
-            if n.text == from {
-                n.text = to.into();
-            }
-        };
-        let meta = &mut model.meta;
-        meta.ordering.iter_mut().for_each(|o| rename(&mut o.field));
-        meta.get_latest_by.iter_mut().for_each(rename);
-        for index in &mut meta.indexes {
-            index.fields.iter_mut().for_each(|x| rename(&mut x.field));
-            if let Some(crate::ir::SqlExprKind::Portable(e)) =
-                index.condition.as_mut().map(|c| &mut c.kind)
-            {
-                rename_in_expr(e, &from, to);
-            }
+        rename_in_meta(&mut model.meta, &from, to);
+    }
+}
+
+/// Renames field `from` to `to` wherever the Meta of its model names it.
+pub(crate) fn rename_in_meta(meta: &mut crate::ir::Meta, from: &str, to: &str) {
+    let rename = |n: &mut crate::ir::Name| {
+        if n.text == from {
+            n.text = to.into();
         }
-        for set in &mut meta.unique_together {
-            set.fields.iter_mut().for_each(rename);
+    };
+    meta.ordering.iter_mut().for_each(|o| rename(&mut o.field));
+    meta.get_latest_by.iter_mut().for_each(rename);
+    for index in &mut meta.indexes {
+        index.fields.iter_mut().for_each(|x| rename(&mut x.field));
+        if let Some(crate::ir::SqlExprKind::Portable(e)) =
+            index.condition.as_mut().map(|c| &mut c.kind)
+        {
+            rename_in_expr(e, from, to);
         }
-        for c in &mut meta.constraints {
-            match c {
-                crate::ir::Constraint::Unique {
-                    fields, condition, ..
-                } => {
-                    fields.fields.iter_mut().for_each(rename);
-                    if let Some(crate::ir::SqlExprKind::Portable(e)) =
-                        condition.as_mut().map(|c| &mut c.kind)
-                    {
-                        rename_in_expr(e, &from, to);
-                    }
+    }
+    for set in &mut meta.unique_together {
+        set.fields.iter_mut().for_each(rename);
+    }
+    for c in &mut meta.constraints {
+        match c {
+            crate::ir::Constraint::Unique {
+                fields, condition, ..
+            } => {
+                fields.fields.iter_mut().for_each(rename);
+                if let Some(crate::ir::SqlExprKind::Portable(e)) =
+                    condition.as_mut().map(|c| &mut c.kind)
+                {
+                    rename_in_expr(e, from, to);
                 }
-                crate::ir::Constraint::Check { check, .. } => {
-                    if let crate::ir::SqlExprKind::Portable(e) = &mut check.kind {
-                        rename_in_expr(e, &from, to);
-                    }
+            }
+            crate::ir::Constraint::Check { check, .. } => {
+                if let crate::ir::SqlExprKind::Portable(e) = &mut check.kind {
+                    rename_in_expr(e, from, to);
                 }
             }
         }

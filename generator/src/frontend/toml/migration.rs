@@ -31,6 +31,31 @@ fn keys_of(tag: &str) -> &'static [&'static str] {
     }
 }
 
+/// How to write `key` of operation `what` (`` `add_field` ``), for "add ...".
+fn example(what: &str, key: &str) -> &'static str {
+    match (what.trim_matches('`'), key) {
+        (_, "model") => "model = \"Name\", the model the operation changes",
+        ("add_field" | "alter_field", "field") => {
+            "field.<name> = { type = \"...\", ... }, the field as models.toml declares it"
+        }
+        (_, "field") => "field = \"name\", the field to remove",
+        ("rename_model", "from") => "from = \"OldName\", the model's name before",
+        ("rename_model", "to") => "to = \"NewName\", the model's name after",
+        (_, "from") => "from = \"old_name\", the field's name before",
+        (_, "to") => "to = \"new_name\", the field's name after",
+        (_, "table") => "table = \"app_model\", the model's table",
+        (_, "index") => "index = { fields = [\"...\"] }, the index as Meta indexes declares it",
+        (_, "constraint") => {
+            "constraint = { type = \"unique\", fields = [\"...\"], name = \"...\" }, the constraint as Meta constraints declares it"
+        }
+        (_, "unique_together") => "unique_together = [[\"a\", \"b\"]], every set after the change",
+        (_, "sql") => {
+            "sql = \"...\", or one per dialect: sql = { default = \"...\", sqlite = \"...\" }"
+        }
+        _ => "the key",
+    }
+}
+
 /// Parses one migration file. `None` when it has errors (reported into `diags`).
 pub fn parse_migration(
     sources: &SourceMap,
@@ -64,7 +89,7 @@ pub fn parse_migration(
     let mut ops = Vec::new();
     for (key, v) in doc.get_ref().iter() {
         if key.get_ref().as_ref() != "operations" {
-            r.unknown_key(key, "top-level key of a migration", &["operations"]);
+            r.unknown_key(key, "top-level key", &["operations"]);
             continue;
         }
         let Some(items) = r.array(v, &"`operations`") else {
@@ -111,7 +136,7 @@ impl Reader<'_> {
         for (key, _) in table.iter() {
             let k: &str = key.get_ref().as_ref();
             if k != "op" && !allowed.contains(&k) {
-                self.unknown_key(key, &format!("key of `{tag}`"), allowed);
+                self.unknown_key(key, &format!("`{tag}` key"), allowed);
             }
         }
         let what = format!("`{tag}`");
@@ -191,11 +216,18 @@ impl Reader<'_> {
                 let ft = self.table(field_value, &"`field`")?;
                 let mut entries = ft.iter();
                 let (Some((fkey, fv)), None) = (entries.next(), entries.next()) else {
+                    // No field, or a second one: point at the second.
+                    let (at, label) = match ft.iter().nth(1) {
+                        Some((second, _)) => (self.kspan(second), "a second field"),
+                        None => (self.vspan(field_value), "no field"),
+                    };
                     self.push(
                         Diagnostic::error(format!("{what} takes exactly one field"))
-                            .at(self.vspan(field_value))
-                            .label("one field expected")
-                            .help("write field.<name> = { type = \"...\", ... }"),
+                            .at(at)
+                            .label(label)
+                            .help(format!(
+                                "write one field.<name> = {{ type = \"...\", ... }} in each {what} operation"
+                            )),
                     );
                     return None;
                 };
@@ -274,7 +306,16 @@ impl Reader<'_> {
             }
             _ => return None,
         };
-        Some(Op::new(kind, span))
+        let mut op = Op::new(kind, span);
+        for key in allowed {
+            if let Some(v) = table.get(*key) {
+                op.keys.push((key, self.vspan(v)));
+            }
+        }
+        if let Some(v) = table.get("op") {
+            op.keys.push(("op", self.vspan(v)));
+        }
+        Some(op)
     }
 
     fn required<'v, 'i>(
@@ -290,7 +331,7 @@ impl Reader<'_> {
                 Diagnostic::error(format!("{what} has no `{key}`"))
                     .at(span)
                     .label(format!("no `{key}`"))
-                    .help(format!("add {key} = ...")),
+                    .help(format!("add {}", example(what, key))),
             );
         }
         v
@@ -311,7 +352,10 @@ impl Reader<'_> {
     /// SQL, run as written; unlike expressions in models it may hold several statements.
     fn raw_sql(&mut self, v: &TValue<'_>, key: &str) -> Option<PerDialectSql> {
         match v.get_ref() {
-            DeValue::String(s) => Some(vec![(None, s.to_string())]),
+            DeValue::String(s) => {
+                self.not_blank(v, s, key)?;
+                Some(vec![(None, s.to_string())])
+            }
             DeValue::Table(_) => {
                 let e = self.sql_table(v, key)?;
                 match e.kind {
@@ -325,12 +369,31 @@ impl Reader<'_> {
                     "a string or a per-dialect table",
                     &format_args!("`{key}`"),
                     Some(format!(
-                        "write {key} = {{ default = \"...\", sqlite = \"...\" }}"
+                        "write {key} = \"...\" (the SQL of every dialect), or {key} = {{ default = \"...\", sqlite = \"...\" }}"
                     )),
                 );
                 None
             }
         }
+    }
+
+    /// SQL text to run must hold something: an empty file is an error on MySQL ("Query was
+    /// empty"), and an empty operation means nothing.
+    fn not_blank(&mut self, v: &TValue<'_>, text: &str, key: &str) -> Option<()> {
+        if !text.trim().is_empty() {
+            return Some(());
+        }
+        self.push(
+            Diagnostic::error(format!("`{key}` of run_sql is empty"))
+                .at(self.vspan(v))
+                .label("no SQL")
+                .help(if key.starts_with("reverse_sql") {
+                    "write the SQL that undoes `sql` (\"SELECT 1\" when nothing needs undoing)"
+                } else {
+                    "write the SQL to run (\"SELECT 1\" when nothing is to run on this dialect), or remove the operation"
+                }),
+        );
+        None
     }
 
     /// A per-dialect table of free SQL text (not checked as one expression).
@@ -350,7 +413,9 @@ impl Reader<'_> {
                 },
             };
             if let Some(text) = self.string(tv, &format_args!("`{key}.{name}`")) {
-                items.push((dialect, text.to_string()));
+                if self.not_blank(tv, text, &format!("{key}.{name}")).is_some() {
+                    items.push((dialect, text.to_string()));
+                }
             }
         }
         Some(crate::ir::SqlExpr {

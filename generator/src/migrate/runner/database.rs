@@ -134,7 +134,15 @@ pub(super) async fn connect(
         Error::new(
             ErrorKind::Unreachable,
             format!("cannot connect to {shown}: {e}"),
-            "check that the server runs and that the URL (user, password, host, port, database) is right; the database is --database, else DATABASE_URL, else sqlite://db.sqlite3",
+            match dialect {
+                // A SQLite "server" is a file: what fails is its path or its permissions.
+                DialectName::Sqlite => {
+                    "check that the folder of the SQLite file exists and that the file can be read and written (sqlite://FILE, relative to the current directory); the database is --database, else DATABASE_URL, else sqlite://db.sqlite3"
+                }
+                _ => {
+                    "check that the server runs and that the URL (user, password, host, port, database) is right; the database is --database, else DATABASE_URL, else sqlite://db.sqlite3"
+                }
+            },
         )
     };
     let conn = match dialect {
