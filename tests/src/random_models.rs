@@ -35,11 +35,11 @@ pub struct Rng(u64);
 impl Rng {
     pub fn new(seed: u64) -> Rng {
         let mut r = Rng(seed ^ 0x6d6f_6465_6c63_7072);
-        r.next();
+        r.next_u64();
         r
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -49,7 +49,7 @@ impl Rng {
 
     /// Uniform in `0..n` (`n > 0`).
     pub fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
+        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
     }
 
     /// Uniform in `lo..=hi`.
@@ -143,10 +143,19 @@ pub enum Ty {
     Auto(IntSize),
     Char(u32),
     /// `slug` (`false`) or `email` (`true`): strings with a max_length, like char.
-    CharLike { max_length: u32, email: bool },
+    CharLike {
+        max_length: u32,
+        email: bool,
+    },
     Text,
-    Int { size: IntSize, positive: bool },
-    Decimal { digits: u32, places: u32 },
+    Int {
+        size: IntSize,
+        positive: bool,
+    },
+    Decimal {
+        digits: u32,
+        places: u32,
+    },
     Bool,
     Float,
     Date,
@@ -160,7 +169,9 @@ pub enum Ty {
         on_delete: OnDelete,
         one_to_one: bool,
     },
-    ManyToMany { to: u32 },
+    ManyToMany {
+        to: u32,
+    },
 }
 
 impl Ty {
@@ -416,10 +427,7 @@ impl Field {
                 let _ = write!(out, ", max_length = {n}");
             }
             Ty::Decimal { digits, places } => {
-                let _ = write!(
-                    out,
-                    ", max_digits = {digits}, decimal_places = {places}"
-                );
+                let _ = write!(out, ", max_digits = {digits}, decimal_places = {places}");
             }
             Ty::Fk { to, on_delete, .. } => {
                 let target = models.model(*to).map_or("?", |m| m.name.as_str());
@@ -493,6 +501,8 @@ pub struct Model {
     pub unique_together: Vec<Vec<u32>>,
     pub constraints: Vec<Constraint>,
     pub comment: Option<String>,
+    /// An explicit `db_table` (else `p_<name>`, which follows a rename).
+    pub db_table: Option<String>,
 }
 
 impl Model {
@@ -549,7 +559,7 @@ pub struct Models {
 }
 
 /// The weights of the kinds of edit [`Models::random_edit`] draws.
-const EDIT_WEIGHTS: [u32; 14] = [14, 8, 9, 22, 4, 3, 4, 6, 4, 7, 4, 4, 3, 2];
+const EDIT_WEIGHTS: [u32; 15] = [14, 8, 9, 22, 4, 3, 4, 6, 4, 7, 4, 4, 3, 2, 2];
 
 impl Models {
     pub fn model(&self, id: u32) -> Option<&Model> {
@@ -576,6 +586,9 @@ impl Models {
                 if *a != m.name {
                     meta.push(format!("renamed_from = \"{a}\""));
                 }
+            }
+            if let Some(t) = &m.db_table {
+                meta.push(format!("db_table = \"{t}\""));
             }
             if let Some(c) = &m.comment {
                 meta.push(format!("db_comment = \"{c}\""));
@@ -686,6 +699,7 @@ impl Models {
                 unique_together: Vec::new(),
                 constraints: Vec::new(),
                 comment: rng.chance(10).then(|| format!("model {id}")),
+                db_table: rng.chance(8).then(|| format!("t{id}")),
             };
             s.models.push(m);
             let idx = s.models.len() - 1;
@@ -934,12 +948,10 @@ impl Models {
                     condition,
                 }))
             }
-            3 => {
-                random_check(rng, m).map(|check| {
-                    let name = rng.chance(60).then(|| format!("ck{n}"));
-                    Meta::Constraint(Constraint::Check { check, name })
-                })
-            }
+            3 => random_check(rng, m).map(|check| {
+                let name = rng.chance(60).then(|| format!("ck{n}"));
+                Meta::Constraint(Constraint::Check { check, name })
+            }),
             _ => None,
         };
         let m = &mut self.models[idx];
@@ -955,9 +967,9 @@ impl Models {
     pub fn pk_value(&self, id: u32, row: usize) -> Val {
         let pk = self.model(id).and_then(Model::pk);
         match pk.map(|f| &f.ty) {
-            Some(Ty::Uuid) => Val::Uuid(
-                (u128::from(id) << 96) | (0xabcd_u128 << 32) | (row as u128 + 1),
-            ),
+            Some(Ty::Uuid) => {
+                Val::Uuid((u128::from(id) << 96) | (0xabcd_u128 << 32) | (row as u128 + 1))
+            }
             Some(Ty::Char(_)) => Val::Str(format!("k{id}r{row}")),
             _ => Val::Int(row as i64 + 1),
         }
@@ -999,7 +1011,11 @@ impl Models {
                 }
             }
             Ty::Bool => Val::Bool(rng.chance(50)),
-            Ty::Float => Val::Float(format!("{}.{}", row * 100 + rng.below(100) as usize, rng.pick(&["0", "5", "25", "75"]))),
+            Ty::Float => Val::Float(format!(
+                "{}.{}",
+                row * 100 + rng.below(100) as usize,
+                rng.pick(&["0", "5", "25", "75"])
+            )),
             Ty::Time => Val::Time(format!(
                 "{:02}:{:02}:{:02}",
                 row,
@@ -1021,18 +1037,18 @@ impl Models {
                 rng.range(0, 59),
                 rng.range(0, 59)
             )),
-            Ty::Uuid => Val::Uuid((u128::from(rng.next()) << 64 | u128::from(rng.next())) ^ row as u128),
+            Ty::Uuid => Val::Uuid(
+                (u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64())) ^ row as u128,
+            ),
             Ty::Json => Val::Json(row as i64),
             Ty::Fk { to, .. } => self.pk_value(*to, 0),
             Ty::ManyToMany { .. } => Val::Int(0),
         }
     }
 
-    /// Rows for every model of schema A: `rows` rows each, as `(model id, column values
-    /// by field id)`; a NULL is `None`. Relations to other models point at a permutation
-    /// of their rows (so one-to-one values are distinct), to the model itself at the row
-    /// before (the first row at itself). Many-to-many rows: `(model id, field id, pairs of
-    /// rows)`.
+    /// Rows for every model of schema A, `rows` rows each. Relations to other models point at
+    /// a permutation of their rows (so one-to-one values are distinct), to the model itself
+    /// at the row itself; many-to-many tables get one pair per row, also a permutation.
     pub fn rows(&self, rng: &mut Rng, rows: usize) -> Rows {
         let mut tables = Vec::new();
         let mut links = Vec::new();
@@ -1073,7 +1089,11 @@ impl Models {
             for (fi, f) in m.fields.iter().enumerate() {
                 if let Ty::ManyToMany { .. } = f.ty {
                     let pairs = (0..rows).map(|r| (r, (r + offsets[fi]) % rows)).collect();
-                    links.push((m.id, f.id, pairs));
+                    links.push(Links {
+                        model: m.id,
+                        field: f.id,
+                        pairs,
+                    });
                 }
             }
         }
@@ -1141,6 +1161,7 @@ impl Models {
                     unique_together: Vec::new(),
                     constraints: Vec::new(),
                     comment: rng.chance(10).then(|| format!("model {id}")),
+                    db_table: rng.chance(8).then(|| format!("t{id}")),
                 };
                 let at = rng.below(self.models.len() as u64 + 1) as usize;
                 self.models.insert(at, m);
@@ -1234,6 +1255,16 @@ impl Models {
                 };
                 Some(format!("change the db_comment of {mname}"))
             }
+            // db_table
+            14 => {
+                let n = self.fresh();
+                let m = &mut self.models[mi];
+                m.db_table = match m.db_table {
+                    Some(_) if rng.chance(50) => None,
+                    _ => Some(format!("t{n}")),
+                };
+                Some(format!("change the db_table of {mname}"))
+            }
             // remove unique_together
             _ => {
                 let m = &mut self.models[mi];
@@ -1295,7 +1326,11 @@ impl Models {
                     "widen max_length"
                 }
                 Ty::Char(n) => {
-                    if !f.primary_key && !in_meta && !f.is_unique() && f.db_index.is_none() && rng.chance(25)
+                    if !f.primary_key
+                        && !in_meta
+                        && !f.is_unique()
+                        && f.db_index.is_none()
+                        && rng.chance(25)
                     {
                         g.ty = Ty::Text;
                         "char to text"
@@ -1307,7 +1342,9 @@ impl Models {
                 Ty::Int { size, positive } => {
                     let rank = (size.rank() + rng.range(0, 2) as u8).min(2);
                     let positive = *positive && rng.chance(50);
-                    if rank == size.rank() && positive == matches!(f.ty, Ty::Int { positive: true, .. }) {
+                    if rank == size.rank()
+                        && positive == matches!(f.ty, Ty::Int { positive: true, .. })
+                    {
                         return None;
                     }
                     g.ty = Ty::Int {
@@ -1541,10 +1578,21 @@ impl Models {
 /// Rows of schema A, from [`Models::rows`].
 #[derive(Clone, Debug)]
 pub struct Rows {
-    /// `(model id, rows)`, each row `(field id, value)`; field id 0 is the implicit `id`.
-    pub tables: Vec<(u32, Vec<Vec<(u32, Option<Val>)>>)>,
-    /// `(model id, many-to-many field id, (from row, to row) pairs)`.
-    pub links: Vec<(u32, u32, Vec<(usize, usize)>)>,
+    /// `(model id, rows)` in model order.
+    pub tables: Vec<(u32, Vec<Row>)>,
+    pub links: Vec<Links>,
+}
+
+/// One row: `(field id, value)` per column, `None` for NULL; field id 0 is the implicit `id`.
+pub type Row = Vec<(u32, Option<Val>)>;
+
+/// The rows of the table of a many-to-many field.
+#[derive(Clone, Debug)]
+pub struct Links {
+    pub model: u32,
+    pub field: u32,
+    /// `(row of the model, row of the target)`
+    pub pairs: Vec<(usize, usize)>,
 }
 
 enum Meta {

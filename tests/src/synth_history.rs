@@ -129,9 +129,9 @@ pub fn changed_models_toml_seeded(models: usize, seed: u64) -> String {
     for &i in &changed {
         let chunk = &mut chunks[i];
         let meta = chunk.meta.clone().unwrap_or_default();
-        let mut touchable = TOUCHABLE.iter().filter(|f| {
-            !meta.contains(**f) && chunk.fields.iter().any(|l| field_name(l) == **f)
-        });
+        let mut touchable = TOUCHABLE
+            .iter()
+            .filter(|f| !meta.contains(**f) && chunk.fields.iter().any(|l| field_name(l) == **f));
         let renamed = *touchable.next().expect("a field to rename");
         let removed = *touchable.next().expect("a field to remove");
         let mut fields = Vec::with_capacity(chunk.fields.len() + 1);
@@ -346,7 +346,11 @@ pub fn history(models: usize, migrations: usize) -> Vec<MigrationText> {
     let mut checks: Vec<(String, Constraint)> = Vec::new();
     // models created (no model points at them).
     let mut created: Vec<String> = Vec::new();
-    let base: Vec<String> = schema.models.iter().map(|m| m.name.text.to_string()).collect();
+    let base: Vec<String> = schema
+        .models
+        .iter()
+        .map(|m| m.name.text.to_string())
+        .collect();
     let mut n = 1;
     while out.len() < migrations {
         n += 1;
@@ -509,10 +513,7 @@ pub fn history(models: usize, migrations: usize) -> Vec<MigrationText> {
                     .model(&model)
                     .map_or_else(String::new, |m| m.db_table.clone());
                 vec![Operation::RunSql {
-                    forward: vec![(
-                        None,
-                        format!("UPDATE {table} SET name = name WHERE id < 0"),
-                    )],
+                    forward: vec![(None, format!("UPDATE {table} SET name = name WHERE id < 0"))],
                     reverse: Some(vec![(None, "SELECT 1".into())]),
                 }]
             }

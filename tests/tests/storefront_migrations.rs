@@ -5,7 +5,7 @@
 //! `cargo run -- makemigrations` (never for migrations applied somewhere that matters).
 
 use modelc::ir::DialectName;
-use modelc::migrate::make::{self, MakeOptions, Made};
+use modelc::migrate::make::{self, Made, MakeOptions};
 use modelc_tests::repo_root;
 
 #[test]
@@ -13,7 +13,11 @@ fn committed_sql_is_what_the_toml_compiles_to() {
     let root = repo_root();
     let dir = root.join("migrations");
     let mut loaded = make::load(&root.join("models.toml"), &dir);
-    assert!(loaded.is_ok(), "{}", loaded.diagnostics.render(&loaded.sources, false));
+    assert!(
+        loaded.is_ok(),
+        "{}",
+        loaded.diagnostics.render(&loaded.sources, false)
+    );
     assert!(!loaded.history.is_empty(), "the storefront has migrations");
     let names: Vec<String> = loaded.history.iter().map(|m| m.name.clone()).collect();
     for name in &names {

@@ -5,7 +5,7 @@ use crate::diagnostics::Diagnostic;
 use crate::ir::{DialectName, Schema};
 
 use super::ops::{Op, Operation};
-use super::sql::{Step, Unchanged, script};
+use super::sql::{Step, Tables, Unchanged, script};
 use super::state::State;
 
 /// One migration's SQL for one dialect.
@@ -63,12 +63,16 @@ pub fn compile(
     } else {
         state.schema()
     };
-    let at = |i: usize| snapshots.get(i).unwrap_or(last);
-    // What each schema step leaves unchanged, found once for every dialect and direction.
+    let schema_at = |i: usize| snapshots.get(i).unwrap_or(last);
+    // The tables of each state, and what each schema step leaves unchanged: found once for
+    // every dialect and both directions.
+    let states = snapshots.len() + usize::from(pending);
+    let tables: Vec<Tables> = (0..states).map(|i| Tables::new(schema_at(i))).collect();
+    let at = |i: usize| &tables[i];
     let unchanged: Vec<Unchanged> = pieces
         .iter()
         .map(|p| match p {
-            Piece::Schema(a, b) => Unchanged::between(at(*a), at(*b)),
+            Piece::Schema(a, b) => Unchanged::between(schema_at(*a), schema_at(*b)),
             Piece::Raw(_) => Unchanged::default(),
         })
         .collect();

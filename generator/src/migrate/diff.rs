@@ -32,7 +32,10 @@ pub struct Detected {
 /// The models as the state keeps them: concrete models only (proxies have no table), with
 /// relations to proxies pointed at the model they stand for.
 pub fn normalize(models: &Schema) -> Vec<Model> {
-    normalized(models).into_iter().map(Cow::into_owned).collect()
+    normalized(models)
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect()
 }
 
 /// [`normalize`], borrowing the models that need no change (all of them, unless a relation
@@ -48,7 +51,12 @@ fn normalized(models: &Schema) -> Vec<Cow<'_, Model>> {
         }
         current
     };
-    let is_proxy = |name: &str| matches!(models.model(name).map(|m| &m.kind), Some(ModelKind::Proxy { .. }));
+    let is_proxy = |name: &str| {
+        matches!(
+            models.model(name).map(|m| &m.kind),
+            Some(ModelKind::Proxy { .. })
+        )
+    };
     models
         .models
         .iter()

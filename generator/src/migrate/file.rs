@@ -319,7 +319,10 @@ pub fn same_def_parts(a: &Field, b: &Field) -> bool {
         (None, None) => true,
         (Some(x), Some(y)) => {
             x.items.len() == y.items.len()
-                && x.items.iter().zip(&y.items).all(|(p, q)| p.value == q.value)
+                && x.items
+                    .iter()
+                    .zip(&y.items)
+                    .all(|(p, q)| p.value == q.value)
         }
         _ => false,
     };

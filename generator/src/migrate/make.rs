@@ -496,6 +496,31 @@ pub fn check_compiled(loaded: &Loaded, dialect: DialectName) -> Vec<Diagnostic> 
         .collect()
 }
 
+/// Whether the SQL file at `path` can be read as text and has no line `source` (its
+/// `-- source:` line, which ends with a newline). The line heads the file, so the first
+/// kilobytes are looked at first; only a file that lacks it there is read whole.
+fn from_another_source(path: &Path, source: &str) -> bool {
+    use std::io::Read;
+    let Some(line) = source.strip_suffix('\n') else {
+        return std::fs::read_to_string(path).is_ok();
+    };
+    let mut head = Vec::with_capacity(4096);
+    let found = std::fs::File::open(path)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .is_ok_and(|_| {
+            // Whole lines only: the last piece may be cut short.
+            let mut lines: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
+            lines.pop();
+            lines
+                .iter()
+                .any(|l| l.strip_suffix(b"\r").unwrap_or(l) == line.as_bytes())
+        });
+    // A file that has the line is not from another source, whatever follows it.
+    !found
+        && std::fs::read_to_string(path)
+            .is_ok_and(|sql| !sql.lines().any(|l| format!("{l}\n") == source))
+}
+
 /// The error for compiled up files of `m` (of `dialects`) that do not name `m`'s file as
 /// it is now (by its md5) in their `-- source:` line; `None` when they all do (or there are
 /// none).
@@ -509,10 +534,7 @@ fn stale(
     let paths: Vec<String> = dialects
         .iter()
         .map(|d| dir.join(d.as_str()).join(format!("{}.up.sql", m.name)))
-        .filter(|path| {
-            std::fs::read_to_string(path)
-                .is_ok_and(|sql| !sql.lines().any(|l| format!("{l}\n") == expected))
-        })
+        .filter(|path| from_another_source(path, &expected))
         .map(|path| format!("`{}`", path.display()))
         .collect();
     if paths.is_empty() {

@@ -23,24 +23,22 @@ use crate::ddl::{
 use crate::frontend::toml::name_limit;
 use crate::ir::{DialectName, Expr, ExprKind, Schema, auto_through};
 
-/// The tables of a schema for one dialect, with what the differ needs to compare. Tables
-/// are planned when first asked for: a migration that changes a few tables of a large
-/// schema plans those and the tables they point at, not every table on both sides.
-struct Side<'a> {
-    planner: Planner<'a>,
-    /// Where each table comes from, in creation order.
+/// The tables of one state, whatever the dialect: where each comes from, in creation order,
+/// with its key and its name. Found once for a state, and shared by its diffs in every
+/// dialect and in both directions.
+#[derive(Debug)]
+pub struct Tables<'a> {
+    schema: &'a Schema,
     sources: Vec<TableSource>,
     keys: Vec<TableKey>,
-    plans: Vec<OnceCell<TablePlan<'a>>>,
     /// Table key -> index in `sources`.
     by_key: HashMap<TableKey, usize>,
     /// Table name -> key (foreign keys name their target table).
     by_name: HashMap<Cow<'a, str>, TableKey>,
 }
 
-impl<'a> Side<'a> {
-    fn new(schema: &'a Schema, d: &'a dyn Dialect) -> Self {
-        let planner = Planner::new(schema, d);
+impl<'a> Tables<'a> {
+    pub fn new(schema: &'a Schema) -> Self {
         let all = table_sources(schema);
         let mut sources = Vec::with_capacity(all.len());
         let mut keys = Vec::with_capacity(all.len());
@@ -75,16 +73,34 @@ impl<'a> Side<'a> {
             by_name.insert(name, key);
         }
         let by_key = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
-        let plans = std::iter::repeat_with(OnceCell::new)
-            .take(sources.len())
-            .collect();
-        Side {
-            planner,
+        Tables {
+            schema,
             sources,
             keys,
-            plans,
             by_key,
             by_name,
+        }
+    }
+}
+
+/// The tables of a state in one dialect, with what the differ needs to compare. Tables are
+/// planned when first asked for: a migration that changes a few tables of a large schema
+/// plans those and the tables they point at, not every table on both sides.
+struct Side<'t, 'a> {
+    planner: Planner<'a>,
+    tables: &'t Tables<'a>,
+    plans: Vec<OnceCell<TablePlan<'a>>>,
+}
+
+impl<'t, 'a> Side<'t, 'a> {
+    fn new(tables: &'t Tables<'a>, d: &'a dyn Dialect) -> Self {
+        let plans = std::iter::repeat_with(OnceCell::new)
+            .take(tables.sources.len())
+            .collect();
+        Side {
+            planner: Planner::new(tables.schema, d),
+            tables,
+            plans,
         }
     }
 
@@ -92,7 +108,7 @@ impl<'a> Side<'a> {
     fn plan(&self, i: usize) -> &TablePlan<'a> {
         self.plans[i].get_or_init(|| {
             self.planner
-                .table(self.sources[i])
+                .table(self.tables.sources[i])
                 .expect("a table with a name has a plan")
         })
     }
@@ -103,14 +119,14 @@ impl<'a> Side<'a> {
             Some(plan) => plan,
             None => self
                 .planner
-                .table(self.sources[i])
+                .table(self.tables.sources[i])
                 .expect("a table with a name has a plan"),
         }
     }
 
     fn column_key(&self, table: &str, column: &str) -> Option<(ColumnKey, &ColumnDef<'a>)> {
-        let key = self.by_name.get(table)?;
-        let plan = self.plan(*self.by_key.get(key)?);
+        let key = self.tables.by_name.get(table)?;
+        let plan = self.plan(*self.tables.by_key.get(key)?);
         plan.table
             .columns
             .iter()
@@ -303,7 +319,7 @@ fn fk_sig(side: &Side, plan: &TablePlan, fk: &AddForeignKey) -> String {
         "F|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
         col_key,
         col.map(|c| &c.ty),
-        side.by_name.get(fk.target.table.as_ref()),
+        side.tables.by_name.get(fk.target.table.as_ref()),
         target.map(|(k, _)| k),
         target.map(|(_, c)| &c.ty),
         fk.target.on_delete,
@@ -317,7 +333,7 @@ fn column_sig(side: &Side, c: &ColumnDef) -> String {
         let target = side.column_key(&r.table, &r.column);
         format!(
             "{:?}|{:?}|{:?}|{:?}|{}",
-            side.by_name.get(r.table.as_ref()),
+            side.tables.by_name.get(r.table.as_ref()),
             target.map(|(k, _)| k),
             target.map(|(_, t)| &t.ty),
             r.on_delete,
@@ -421,13 +437,19 @@ pub fn diff<'a>(
     after: &'a Schema,
     d: &'a dyn Dialect,
 ) -> (Vec<Change<'a>>, bool) {
-    diff_known(before, after, d, &Unchanged::between(before, after))
+    diff_known(
+        &Tables::new(before),
+        &Tables::new(after),
+        d,
+        &Unchanged::between(before, after),
+    )
 }
 
-/// [`diff`], with the tables known to be [`Unchanged`] between the two states.
+/// [`diff`] of the [`Tables`] of two states, with the tables known to be [`Unchanged`]
+/// between them.
 fn diff_known<'a>(
-    before: &'a Schema,
-    after: &'a Schema,
+    before: &Tables<'a>,
+    after: &Tables<'a>,
     d: &'a dyn Dialect,
     unchanged: &Unchanged,
 ) -> (Vec<Change<'a>>, bool) {
@@ -436,8 +458,8 @@ fn diff_known<'a>(
     let mut p = Phases::default();
     // Tables that go away: their own foreign keys first (a dropped table may be pointed at
     // by another dropped table), then the tables, dependents before what they depend on.
-    for i in (0..old.keys.len()).rev() {
-        if !new.by_key.contains_key(&old.keys[i]) {
+    for i in (0..before.keys.len()).rev() {
+        if !after.by_key.contains_key(&before.keys[i]) {
             let plan = old.plan(i);
             for k in &plan.foreign_keys {
                 p.drop_fks.push(Change::DropForeignKey {
@@ -455,8 +477,8 @@ fn diff_known<'a>(
             }
         }
     }
-    for j in 0..new.keys.len() {
-        match old.by_key.get(&new.keys[j]) {
+    for j in 0..after.keys.len() {
+        match before.by_key.get(&after.keys[j]) {
             None => {
                 let plan = new.take(j);
                 p.create_tables
@@ -468,15 +490,12 @@ fn diff_known<'a>(
                         .into_iter()
                         .map(|i| Change::Create(Statement::CreateIndex(i))),
                 );
-                p.add_fks.extend(
-                    plan.foreign_keys
-                        .into_iter()
-                        .map(Change::add_foreign_key),
-                );
+                p.add_fks
+                    .extend(plan.foreign_keys.into_iter().map(Change::add_foreign_key));
             }
             // A table made from the same inputs on both sides has the same plan: nothing
             // changes, and neither side needs planning.
-            Some(_) if unchanged.contains(new.keys[j]) => {}
+            Some(_) if unchanged.contains(after.keys[j]) => {}
             Some(&i) => table(&old, old.plan(i), &new, new.plan(j), d, &mut p),
         }
     }
@@ -485,9 +504,9 @@ fn diff_known<'a>(
 
 /// The changes of one table present before and after.
 fn table<'a>(
-    old_side: &Side<'a>,
+    old_side: &Side<'_, 'a>,
     old: &TablePlan<'a>,
-    new_side: &Side<'a>,
+    new_side: &Side<'_, 'a>,
     new: &TablePlan<'a>,
     d: &dyn Dialect,
     p: &mut Phases<'a>,
@@ -929,8 +948,8 @@ pub fn script<'a>(steps: &[Step<'a>], d: &'a dyn Dialect) -> Script<'a> {
 #[derive(Debug)]
 pub enum Step<'a> {
     Schema {
-        before: &'a Schema,
-        after: &'a Schema,
+        before: &'a Tables<'a>,
+        after: &'a Tables<'a>,
         /// [`Unchanged::between`] the two states (either way round: it is symmetric).
         unchanged: &'a Unchanged,
     },

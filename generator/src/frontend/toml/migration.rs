@@ -63,6 +63,66 @@ pub fn parse_migration(
     diags: &mut Diagnostics,
 ) -> Option<Vec<Op>> {
     let text = sources.text(file);
+    match by_operation(file, text) {
+        Some((ops, found)) => {
+            let ok = found.error_count() == 0;
+            diags.extend(found);
+            ok.then_some(ops)
+        }
+        None => whole_document(file, text, diags),
+    }
+}
+
+/// A migration file as makemigrations writes it (comments, then `[[operations]]` sections),
+/// parsed one operation at a time, so that the parse never holds more than one operation's
+/// tokens and tree (an initial migration of 1,000 models is 1 MB of TOML): the operations,
+/// and what reading them found. `None` for any other document, and for one with a syntax
+/// error: [`whole_document`] reads those, and reports their errors as it always has.
+fn by_operation(file: FileId, text: &str) -> Option<(Vec<Op>, Diagnostics)> {
+    let mut diags = Diagnostics::new();
+    let mut ops = Vec::new();
+    for (i, section) in super::sections::split(text).into_iter().enumerate() {
+        let src = &text[section.range.clone()];
+        if src.starts_with('[') {
+            let header = src.lines().next().unwrap_or_default();
+            if !section.array || header.trim_end() != "[[operations]]" {
+                return None;
+            }
+        } else if i > 0
+            || !src.lines().all(|l| {
+                let l = l.trim();
+                l.is_empty() || l.starts_with('#')
+            })
+        {
+            return None;
+        }
+        let (doc, errors) = DeTable::parse_recoverable(src);
+        if !errors.is_empty() {
+            return None;
+        }
+        let mut r = Reader {
+            file,
+            src,
+            base: section.range.start,
+            diags: &mut diags,
+        };
+        for (key, v) in doc.get_ref().iter() {
+            if key.get_ref().as_ref() != "operations" {
+                return None;
+            }
+            let items = r.array(v, &"`operations`")?;
+            for item in items.iter() {
+                if let Some(op) = r.operation(item) {
+                    ops.push(op);
+                }
+            }
+        }
+    }
+    Some((ops, diags))
+}
+
+/// Parses a migration file as one TOML document.
+fn whole_document(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Vec<Op>> {
     let errors_before = diags.error_count();
     let (doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
