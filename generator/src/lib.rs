@@ -14,6 +14,7 @@
 
 pub mod apply;
 pub mod cli;
+pub mod codegen;
 pub mod ddl;
 pub mod diagnostics;
 pub mod frontend;
@@ -25,6 +26,24 @@ pub mod source;
 pub mod validate;
 
 use std::path::Path;
+
+pub use codegen::build::Build;
+
+/// Generates the Rust of the crate's `models.toml` into `$OUT_DIR/models.rs`, from a build
+/// script; the build fails with the message when the models have errors or changes no
+/// migration holds (see [`Build`] for the settings).
+///
+/// ```text
+/// // build.rs
+/// fn main() {
+///     modelc::build();
+/// }
+/// // src/lib.rs
+/// include!(concat!(env!("OUT_DIR"), "/models.rs"));
+/// ```
+pub fn build() {
+    Build::new().run();
+}
 
 use diagnostics::{Diagnostic, Diagnostics};
 use ir::{DialectName, Schema};

@@ -203,6 +203,40 @@ pub enum Command {
         #[command(flatten)]
         migrations: MigrationsArg,
     },
+
+    /// Generate code from the models.
+    #[command(subcommand)]
+    Generate(Generate),
+}
+
+/// What `modelc generate` makes.
+#[derive(Debug, Subcommand)]
+pub enum Generate {
+    /// Typed Rust for one database: per model a struct (sqlx::FromRow, serde), a New struct,
+    /// an enum per choices field, and repository methods on sqlx (insert, insert_many, get,
+    /// list, count, update, delete, filter_by_<fk>, fetch_<fk>, list_/add_/remove_<m2m>).
+    ///
+    /// The database is --dialect, else [generate.rust] dialect, else sqlite. Templates in the
+    /// folder named by [generate.rust] templates override the built-in ones by name. Like
+    /// modelc::codegen::build::Build in build.rs, it refuses models with changes that no
+    /// migration holds, unless [generate.rust] unmigrated = "warn" or "ignore" or
+    /// --allow-unmigrated. The file is written whole, or not at all.
+    Rust {
+        /// The database the code is for.
+        #[arg(long, value_enum)]
+        dialect: Option<Dialect>,
+
+        /// The file to write (stdout without it).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+
+        /// Generate even when the models have changes no migration holds.
+        #[arg(long)]
+        allow_unmigrated: bool,
+
+        #[command(flatten)]
+        migrations: MigrationsArg,
+    },
 }
 
 /// The database a command works on.
@@ -410,5 +444,69 @@ pub fn run(cli: Cli) -> ExitCode {
             database,
             migrations,
         } => migrations::showmigrations(&database.database, &migrations.dir(&cli.models)),
+        Command::Generate(Generate::Rust {
+            dialect,
+            out,
+            allow_unmigrated,
+            migrations,
+        }) => generate_rust(
+            &cli.models,
+            dialect.map(DialectName::from),
+            out.as_deref(),
+            allow_unmigrated,
+            migrations.dir(&cli.models),
+            color,
+        ),
+    }
+}
+
+fn generate_rust(
+    models: &Path,
+    dialect: Option<DialectName>,
+    out: Option<&Path>,
+    allow_unmigrated: bool,
+    migrations: PathBuf,
+    color: bool,
+) -> ExitCode {
+    use crate::codegen::build::{Request, generate};
+    let req = Request {
+        models: models.to_path_buf(),
+        dialect,
+        unmigrated: allow_unmigrated.then_some(crate::ir::Unmigrated::Warn),
+        migrations: Some(migrations),
+        color,
+    };
+    match generate(&req) {
+        Err(message) => {
+            eprint!("{message}");
+            ExitCode::FAILURE
+        }
+        Ok(g) => {
+            for w in &g.warnings {
+                eprintln!("warning: {w}");
+            }
+            match out {
+                Some(path) => {
+                    let file = crate::output::OutputFile::text(path.to_path_buf(), g.code);
+                    if let Err(e) = crate::output::write_all_or_nothing(&[file]) {
+                        eprintln!("error: cannot write `{}`: {e}", path.display());
+                        return ExitCode::FAILURE;
+                    }
+                    eprintln!("wrote {} (Rust for {})", path.display(), g.dialect);
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    let mut stdout = std::io::stdout().lock();
+                    if stdout
+                        .write_all(g.code.as_bytes())
+                        .and_then(|()| stdout.flush())
+                        .is_err()
+                    {
+                        return ExitCode::FAILURE;
+                    }
+                    ExitCode::SUCCESS
+                }
+            }
+        }
     }
 }

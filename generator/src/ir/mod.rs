@@ -105,6 +105,44 @@ pub struct Project {
     /// Turn "a dialect can't express this" warnings into errors.
     pub strict: bool,
     pub strict_span: Option<Span>,
+    /// `[generate.rust]`, when written.
+    pub generate_rust: Option<Box<GenerateRust>>,
+}
+
+/// `[generate.rust]`: the settings of the generated Rust.
+#[derive(Clone, Debug, Default)]
+pub struct GenerateRust {
+    /// The database the code is for.
+    pub dialect: Option<(DialectName, Span)>,
+    /// A folder (relative to the models file) whose templates override the built-in ones.
+    pub templates: Option<(String, Span)>,
+    /// What `modelc::build` does when the models have changes no migration holds.
+    pub unmigrated: Unmigrated,
+    /// Where `[generate.rust]` is written.
+    pub span: Option<Span>,
+}
+
+/// What a build does with models that have changes no migration holds yet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Unmigrated {
+    /// Fail the build (the default).
+    #[default]
+    Error,
+    /// Print a cargo warning and build.
+    Warn,
+    /// Do not look (a project without modelc migrations).
+    Ignore,
+}
+
+impl Unmigrated {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "error" => Some(Unmigrated::Error),
+            "warn" | "warning" => Some(Unmigrated::Warn),
+            "ignore" => Some(Unmigrated::Ignore),
+            _ => None,
+        }
+    }
 }
 
 impl Default for Project {
@@ -116,6 +154,7 @@ impl Default for Project {
             default_auto_field: FieldType::BigAuto,
             strict: false,
             strict_span: None,
+            generate_rust: None,
         }
     }
 }

@@ -15,7 +15,7 @@ mod sections;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::ir::{DialectName, FieldType, Name, Project, Schema};
+use crate::ir::{DialectName, FieldType, Name, Project, Schema, Unmigrated};
 use crate::source::{FileId, SourceMap};
 
 pub(crate) use inherit::name_limit;
@@ -26,7 +26,9 @@ pub(crate) use reader::did_you_mean;
 /// is a mistake.
 pub const MAX_INPUT: usize = 256 * 1024 * 1024;
 
-const ROOT_KEYS: &[&str] = &["project", "models"];
+const ROOT_KEYS: &[&str] = &["project", "models", "generate"];
+const GENERATE_KEYS: &[&str] = &["rust"];
+const GENERATE_RUST_KEYS: &[&str] = &["dialect", "templates", "unmigrated"];
 const PROJECT_KEYS: &[&str] = &["app", "dialects", "default_auto_field", "strict"];
 const MODEL_KEYS: &[&str] = &["fields", "meta", "extends"];
 
@@ -260,6 +262,7 @@ impl Reader<'_> {
         for (key, v) in root.iter() {
             match key.get_ref().as_ref() {
                 "project" => self.project(v, acc),
+                "generate" => self.generate(v, acc),
                 "models" => {
                     if acc.models_span.is_none() {
                         acc.models_span = Some(self.kspan(key));
@@ -372,6 +375,90 @@ impl Reader<'_> {
                     }
                 }
                 _ => self.unknown_key(key, "project option", PROJECT_KEYS),
+            }
+        }
+    }
+
+    /// `[generate.rust]`: the settings of the generated Rust.
+    fn generate(&mut self, v: &reader::Value<'_>, acc: &mut Accumulator) {
+        let Some(table) = self.table(v, &"`[generate]`") else {
+            return;
+        };
+        for (key, v) in table.iter() {
+            if key.get_ref().as_ref() != "rust" {
+                self.unknown_key(key, "code generator", GENERATE_KEYS);
+                continue;
+            }
+            let Some(rust) = self.table(v, &"`[generate.rust]`") else {
+                continue;
+            };
+            let settings = acc
+                .project
+                .generate_rust
+                .get_or_insert_with(Default::default);
+            settings.span = Some(self.kspan(key));
+            for (key, v) in rust.iter() {
+                let k: &str = key.get_ref().as_ref();
+                let what = format!("`{k}` in [generate.rust]");
+                match k {
+                    "dialect" => {
+                        if let Some(s) = self.string(v, &what) {
+                            match DialectName::parse(s) {
+                                Some(d) => settings.dialect = Some((d, self.vspan(v))),
+                                None => {
+                                    let names = ["postgres", "mysql", "sqlite"];
+                                    let mut d = Diagnostic::error(format!("unknown dialect `{s}`"))
+                                        .at(self.vspan(v))
+                                        .label("unknown dialect");
+                                    d = match reader::did_you_mean(s, names) {
+                                        Some(best) => d.help(format!("did you mean `{best}`?")),
+                                        None => {
+                                            d.help("the dialects are postgres, mysql and sqlite")
+                                        }
+                                    };
+                                    self.push(d);
+                                }
+                            }
+                        }
+                    }
+                    "templates" => {
+                        if let Some(s) = self.string(v, &what) {
+                            if s.trim().is_empty() {
+                                self.push(
+                                    Diagnostic::error("`templates` is empty")
+                                        .at(self.vspan(v))
+                                        .label("no folder")
+                                        .help("name a folder of templates, relative to models.toml, or remove the key"),
+                                );
+                            } else {
+                                settings.templates = Some((s.to_string(), self.vspan(v)));
+                            }
+                        }
+                    }
+                    "unmigrated" => {
+                        if let Some(s) = self.string(v, &what) {
+                            match Unmigrated::parse(s) {
+                                Some(u) => settings.unmigrated = u,
+                                None => {
+                                    let names = ["error", "warn", "ignore"];
+                                    let mut d = Diagnostic::error(format!(
+                                        "`unmigrated = \"{s}\"` is not a setting"
+                                    ))
+                                    .at(self.vspan(v))
+                                    .label("unknown setting");
+                                    d = match reader::did_you_mean(s, names) {
+                                        Some(best) => d.help(format!("did you mean `{best}`?")),
+                                        None => d.help(
+                                            "write \"error\" (the default), \"warn\" or \"ignore\"",
+                                        ),
+                                    };
+                                    self.push(d);
+                                }
+                            }
+                        }
+                    }
+                    _ => self.unknown_key(key, "[generate.rust] option", GENERATE_RUST_KEYS),
+                }
             }
         }
     }

@@ -1,0 +1,4 @@
+//! Code generation from a validated schema.
+
+pub mod build;
+pub mod rust;
