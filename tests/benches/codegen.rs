@@ -1,0 +1,3 @@
+//! Placeholder: filled in by the benchmarks of issue 4.
+
+fn main() {}
