@@ -75,12 +75,24 @@ impl Compilation {
     }
 }
 
-/// Parses and validates models.toml text. `path` is only used in diagnostics.
+/// Parses and validates models.toml text. `path` is used in diagnostics, and is where the
+/// Rust `sources` of `[project]` are found relative to.
 pub fn compile_str(path: &str, text: impl Into<String>) -> Compilation {
     let mut sources = SourceMap::new();
     let file = sources.add(path, text);
+    compile_source(sources, file, Path::new(path).parent())
+}
+
+/// Lowers, merges and validates the models file `file` of `sources` and the Rust files it
+/// names (relative to `dir`).
+fn compile_source(mut sources: SourceMap, file: source::FileId, dir: Option<&Path>) -> Compilation {
     let mut diagnostics = Diagnostics::new();
     let mut schema = frontend::toml::parse(&sources, file, &mut diagnostics);
+    if let Some(s) = schema.as_mut() {
+        if !s.project.sources.is_empty() {
+            add_rust_sources(s, &mut sources, dir, &mut diagnostics);
+        }
+    }
     if let Some(s) = schema.as_mut() {
         validate::validate(s, &mut diagnostics);
     }
@@ -97,12 +109,69 @@ pub fn compile_str(path: &str, text: impl Into<String>) -> Compilation {
     }
 }
 
+/// Reads the `[project] sources` and adds their `#[derive(Model)]` models to `schema`.
+fn add_rust_sources(
+    schema: &mut Schema,
+    sources: &mut SourceMap,
+    dir: Option<&Path>,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut files = Vec::new();
+    for name in &schema.project.sources {
+        let path = dir.unwrap_or(Path::new("")).join(name.text.as_str());
+        let shown = path.display().to_string();
+        let problem = match std::fs::read(&path) {
+            Ok(bytes) if bytes.len() > frontend::toml::MAX_INPUT => Some(format!(
+                "`{shown}` is {} bytes; the limit is {}",
+                bytes.len(),
+                frontend::toml::MAX_INPUT
+            )),
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    files.push(sources.add(shown.clone(), text));
+                    None
+                }
+                Err(_) => Some(format!("`{shown}` is not valid UTF-8")),
+            },
+            Err(e) => Some(format!("cannot read `{shown}`: {e}")),
+        };
+        if let Some(message) = problem {
+            diagnostics.push(
+                Diagnostic::error(message)
+                    .at(name.span)
+                    .label("this source")
+                    .help("name a Rust file, relative to the models file, saved as UTF-8"),
+            );
+        }
+    }
+    if diagnostics.has_errors() {
+        return;
+    }
+    let rust = frontend::rust::parse(&schema.project, sources, &files, diagnostics);
+    let toml = std::mem::take(schema);
+    *schema = frontend::rust::merge(toml, rust, diagnostics);
+    if schema.models.is_empty() && schema.abstracts.is_empty() && !diagnostics.has_errors() {
+        let first = schema.project.sources.first().map(|n| n.span);
+        let mut d = Diagnostic::error("the models file and its sources declare no models")
+            .label("no #[derive(Model)] here")
+            .help("derive Model on a struct in a source file:\n#[derive(Model)]\nstruct Post {\n    #[model(max_length = 200)]\n    title: String,\n}");
+        if let Some(span) = first {
+            d = d.at(span);
+        }
+        diagnostics.push(d);
+    }
+}
+
 /// Reads and compiles a models.toml file.
 pub fn compile_file(path: &Path) -> Compilation {
     let shown = path.display().to_string();
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => compile_str(&shown, text),
+            Ok(text) => {
+                let mut sources = SourceMap::new();
+                let file = sources.add(shown.clone(), text);
+                compile_source(sources, file, path.parent())
+            }
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();

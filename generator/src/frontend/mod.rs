@@ -6,4 +6,5 @@
 //! run reports every problem in the file.
 
 pub mod expr;
+pub mod rust;
 pub mod toml;

@@ -107,6 +107,9 @@ pub struct Project {
     pub strict_span: Option<Span>,
     /// `[generate.rust]`, when written.
     pub generate_rust: Option<Box<GenerateRust>>,
+    /// `sources`: Rust files (relative to the models file) whose `#[derive(Model)]` structs
+    /// add models, each with where it was written.
+    pub sources: Vec<Name>,
 }
 
 /// `[generate.rust]`: the settings of the generated Rust.
@@ -155,6 +158,7 @@ impl Default for Project {
             strict: false,
             strict_span: None,
             generate_rust: None,
+            sources: Vec::new(),
         }
     }
 }

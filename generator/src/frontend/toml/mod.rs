@@ -19,6 +19,9 @@ use crate::ir::{DialectName, FieldType, Name, Project, Schema, Unmigrated};
 use crate::source::{FileId, SourceMap};
 
 pub(crate) use inherit::name_limit;
+// The schema builder the Rust frontend shares (implicit keys, tables, columns, `extends`).
+pub(crate) use inherit::{RawModel, build as build_schema};
+pub(crate) use meta::RawMeta;
 use reader::Reader;
 pub(crate) use reader::did_you_mean;
 
@@ -29,7 +32,7 @@ pub const MAX_INPUT: usize = 256 * 1024 * 1024;
 const ROOT_KEYS: &[&str] = &["project", "models", "generate"];
 const GENERATE_KEYS: &[&str] = &["rust"];
 const GENERATE_RUST_KEYS: &[&str] = &["dialect", "templates", "unmigrated"];
-const PROJECT_KEYS: &[&str] = &["app", "dialects", "default_auto_field", "strict"];
+const PROJECT_KEYS: &[&str] = &["app", "dialects", "default_auto_field", "strict", "sources"];
 const MODEL_KEYS: &[&str] = &["fields", "meta", "extends"];
 
 /// Parses and lowers one models.toml file. Returns `None` when the file is not TOML or has
@@ -104,6 +107,10 @@ pub fn parse(sources: &SourceMap, file: FileId, diags: &mut Diagnostics) -> Opti
     }
     if syntax_errors {
         return None;
+    }
+    // Models may all come from the Rust `sources` of [project].
+    if !acc.project.sources.is_empty() && acc.models.is_empty() {
+        return Some(inherit::build(acc.project, acc.models, diags));
     }
     let Some(models_span) = acc.models_span else {
         diags.push(
@@ -372,6 +379,24 @@ impl Reader<'_> {
                     if !dialects.is_empty() {
                         dialects.sort();
                         project.dialects = dialects;
+                    }
+                }
+                "sources" => {
+                    for item in self.array(v, &what).map_or(&[][..], |a| &a[..]) {
+                        let Some(s) = self.string(item, &"a source file") else {
+                            continue;
+                        };
+                        if s.trim().is_empty() {
+                            self.push(
+                                Diagnostic::error("a source file is empty")
+                                    .at(self.vspan(item))
+                                    .label("no path")
+                                    .help("name a Rust file relative to models.toml, e.g. \"src/models.rs\""),
+                            );
+                            continue;
+                        }
+                        let inner = self.inner_span(item, s);
+                        project.sources.push(Name::new(s, inner(0..s.len())));
                     }
                 }
                 _ => self.unknown_key(key, "project option", PROJECT_KEYS),
