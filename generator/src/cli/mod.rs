@@ -216,11 +216,14 @@ pub enum Generate {
     /// an enum per choices field, and repository methods on sqlx (insert, insert_many, get,
     /// list, count, update, delete, filter_by_<fk>, fetch_<fk>, list_/add_/remove_<m2m>).
     ///
-    /// The database is --dialect, else [generate.rust] dialect, else sqlite. Templates in the
-    /// folder named by [generate.rust] templates override the built-in ones by name. Like
-    /// modelc::codegen::build::Build in build.rs, it refuses models with changes that no
-    /// migration holds, unless [generate.rust] unmigrated = "warn" or "ignore" or
-    /// --allow-unmigrated. The file is written whole, or not at all.
+    /// The database is --dialect, else [generate.rust] dialect, else sqlite; it must be one
+    /// of [project] dialects. Templates in the folder named by [generate.rust] templates
+    /// (relative to the models file) override the built-in ones by name: file.rs.jinja,
+    /// model.rs.jinja, choices.rs.jinja, repository.rs.jinja; a .jinja file named otherwise
+    /// is an error. Like modelc::build() in build.rs, it refuses models with changes that no
+    /// migration holds (makemigrations --check), unless [generate.rust] unmigrated = "warn"
+    /// (a warning) or "ignore" (the migrations are not read), or --allow-unmigrated. Exit
+    /// code 1 on errors; the file is written whole, or not at all.
     Rust {
         /// The database the code is for.
         #[arg(long, value_enum)]
@@ -230,7 +233,8 @@ pub enum Generate {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
 
-        /// Generate even when the models have changes no migration holds.
+        /// Generate even when the models have changes no migration holds (with a warning),
+        /// as [generate.rust] unmigrated = "warn" does.
         #[arg(long)]
         allow_unmigrated: bool,
 
@@ -472,7 +476,8 @@ fn generate_rust(
     let req = Request {
         models: models.to_path_buf(),
         dialect,
-        unmigrated: allow_unmigrated.then_some(crate::ir::Unmigrated::Warn),
+        unmigrated: None,
+        allow_unmigrated,
         migrations: Some(migrations),
         color,
     };
@@ -483,7 +488,7 @@ fn generate_rust(
         }
         Ok(g) => {
             for w in &g.warnings {
-                eprintln!("warning: {w}");
+                eprintln!("warning: {}", w.trim_end());
             }
             match out {
                 Some(path) => {

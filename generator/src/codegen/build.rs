@@ -13,22 +13,28 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
-use crate::ir::{DialectName, Unmigrated};
-use crate::migrate::make::{self, Made, MakeOptions};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ir::{DialectName, GenerateRust, Unmigrated};
+use crate::migrate::history;
+use crate::migrate::make::{self, Loaded, Made, MakeOptions};
+use crate::source::SourceMap;
 
-use super::rust::{self, Options};
+use super::rust::{self, Options, TEMPLATES};
 
 /// What a generation produced: the code, and the warnings to show.
 #[derive(Debug)]
 pub struct Generated {
     pub code: String,
     pub dialect: DialectName,
-    /// Warnings to show: changes no migration holds, under `unmigrated = "warn"`. (The
-    /// models' own warnings are `modelc check`'s.)
+    /// Warnings to show, without a `warning: ` prefix: changes no migration holds, under
+    /// `unmigrated = "warn"`. (The models' own warnings are `modelc check`'s.)
     pub warnings: Vec<String>,
     /// The templates folder, when the models name one.
     pub templates: Option<PathBuf>,
+    /// The migrations folder the models were checked against, when it exists (not under
+    /// `unmigrated = "ignore"`). (Not when it does not: cargo would take a missing path for
+    /// a change, and run the build script on every build.)
+    pub migrations: Option<PathBuf>,
 }
 
 /// How to generate.
@@ -39,9 +45,84 @@ pub struct Request {
     pub dialect: Option<DialectName>,
     /// Overrides `[generate.rust] unmigrated`.
     pub unmigrated: Option<Unmigrated>,
+    /// Changes no migration holds never fail: `error` is taken as `warn` (`ignore` stays).
+    /// The CLI's `--allow-unmigrated`.
+    pub allow_unmigrated: bool,
     /// The migrations folder (default: `migrations` beside the models file).
     pub migrations: Option<PathBuf>,
     pub color: bool,
+}
+
+/// The diagnostics of a generation that failed after the models compiled, with the line
+/// that says so.
+fn failure(diagnostics: &mut Diagnostics, sources: &SourceMap, color: bool) -> String {
+    diagnostics.sort();
+    make::render(
+        diagnostics,
+        sources,
+        color,
+        "generate the Rust",
+        "nothing was written",
+    )
+}
+
+/// Checks `[generate.rust] templates`: a folder, whose `.jinja` files are each named after a
+/// built-in template (a file named otherwise would override nothing, silently).
+fn check_templates(dir: &Path, settings: &GenerateRust, diagnostics: &mut Diagnostics) {
+    let Some((_, span)) = &settings.templates else {
+        return;
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let (message, label) = if dir.exists() && !dir.is_dir() {
+                (
+                    format!("the templates folder `{}` is not a folder", dir.display()),
+                    "not a folder",
+                )
+            } else if e.kind() == std::io::ErrorKind::NotFound {
+                (
+                    format!("the templates folder `{}` does not exist", dir.display()),
+                    "no such folder",
+                )
+            } else {
+                (
+                    format!("cannot read the templates folder `{}`: {e}", dir.display()),
+                    "cannot be read",
+                )
+            };
+            diagnostics.push(
+                Diagnostic::error(message)
+                    .at(*span)
+                    .label(label)
+                    .help("create it, or correct the path (relative to the models file)"),
+            );
+            return;
+        }
+    };
+    let names = TEMPLATES.map(|(name, _)| name);
+    let mut strays: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".jinja") && !names.contains(&n.as_str()))
+        .collect();
+    strays.sort();
+    for stray in strays {
+        let mut d = Diagnostic::error(format!(
+            "the template `{}` overrides no built-in template",
+            dir.join(&stray).display()
+        ))
+        .at(*span)
+        .label("in this folder");
+        d = match crate::frontend::toml::did_you_mean(&stray, names) {
+            Some(best) => d.help(format!("did you mean `{best}`? rename the file")),
+            None => d.help(format!(
+                "a template overrides the built-in one of its name: {}",
+                names.join(", ")
+            )),
+        };
+        diagnostics.push(d);
+    }
 }
 
 /// Reads the models of `req`, checks them and their migrations, and generates the code; the
@@ -56,21 +137,23 @@ pub fn generate(req: &Request) -> Result<Generated, String> {
         .migrations
         .clone()
         .unwrap_or_else(|| base.join("migrations"));
-    let mut loaded = make::load(&req.models, &migrations);
-    let Some(schema) = loaded.models.clone() else {
-        return Err(loaded.diagnostics.render(&loaded.sources, req.color));
+    let compiled = crate::compile_file(&req.models);
+    let mut sources = compiled.sources;
+    let Some(schema) = compiled.schema else {
+        return Err(compiled.diagnostics.render(&sources, req.color));
     };
+    // The models' warnings are `modelc check`'s; from here on, only what stops generation.
+    let mut diagnostics = Diagnostics::new();
     let settings = schema
         .project
         .generate_rust
         .as_deref()
         .cloned()
         .unwrap_or_default();
-    let mut warnings = Vec::new();
-    let dialect = match req.dialect.or(settings.dialect.map(|(d, _)| d)) {
-        Some(d) => d,
-        None => DialectName::Sqlite,
-    };
+    let dialect = req
+        .dialect
+        .or(settings.dialect.map(|(d, _)| d))
+        .unwrap_or(DialectName::Sqlite);
     if !schema.project.dialects.contains(&dialect) {
         let mut d = Diagnostic::error(format!(
             "the generated code is for {dialect}, which is not among [project] dialects"
@@ -78,50 +161,84 @@ pub fn generate(req: &Request) -> Result<Generated, String> {
         .help(format!(
             "add \"{dialect}\" to [project] dialects, so the models are checked for what it can express"
         ));
-        if let Some((_, span)) = settings.dialect {
+        if let (None, Some((_, span))) = (req.dialect, settings.dialect) {
             d = d.at(span).label("this dialect");
         }
-        loaded.diagnostics.push(d);
-        return Err(loaded.diagnostics.render(&loaded.sources, req.color));
+        diagnostics.push(d);
     }
-    let unmigrated = req.unmigrated.unwrap_or(settings.unmigrated);
-    if unmigrated != Unmigrated::Ignore {
+    let templates = settings.templates.as_ref().map(|(t, _)| base.join(t));
+    if let Some(dir) = &templates {
+        check_templates(dir, &settings, &mut diagnostics);
+    }
+    if diagnostics.has_errors() {
+        return Err(failure(&mut diagnostics, &sources, req.color));
+    }
+
+    let mut warnings = Vec::new();
+    let unmigrated = match req.unmigrated.unwrap_or(settings.unmigrated) {
+        Unmigrated::Error if req.allow_unmigrated => Unmigrated::Warn,
+        u => u,
+    };
+    let mut checked = None;
+    let schema = if unmigrated == Unmigrated::Ignore {
+        schema
+    } else {
+        let mut check = Diagnostics::new();
+        let history = history::load(&migrations, &mut sources, &mut check);
+        let mut loaded = Loaded {
+            sources,
+            diagnostics: check,
+            models: Some(schema),
+            history: history.unwrap_or_default(),
+            dir: migrations.clone(),
+        };
         let opts = MakeOptions {
             check: true,
             ..MakeOptions::default()
         };
         let made = make::makemigrations(&mut loaded, &opts);
-        if loaded.diagnostics.has_errors() {
-            return Err(loaded.diagnostics.render(&loaded.sources, req.color));
-        }
-        if let Some(Made::Needed { descriptions }) = made {
-            let list: Vec<String> = descriptions.iter().map(|d| format!("  - {d}")).collect();
-            let message = format!(
-                "the models have changes that no migration in `{}` holds yet:\n{}\nrun `modelc makemigrations` and commit the migration (or set `unmigrated = \"warn\"` in [generate.rust])",
-                migrations.display(),
-                list.join("\n")
-            );
-            match unmigrated {
-                Unmigrated::Error => return Err(format!("error: {message}\n")),
-                _ => warnings.push(message),
+        let Loaded {
+            sources: back,
+            diagnostics: mut check,
+            models,
+            ..
+        } = loaded;
+        sources = back;
+        let Some(schema) = models else {
+            return Err(failure(&mut check, &sources, req.color));
+        };
+        let folder = migrations.display();
+        if check.has_errors() {
+            // The migrations cannot be compared with the models (a file that does not
+            // parse, a suspected rename): what makemigrations would say.
+            check.sort();
+            let said: String = check
+                .iter()
+                .map(|d| format!("{}\n", crate::diagnostics::render(d, &sources, req.color)))
+                .collect();
+            if unmigrated == Unmigrated::Error {
+                return Err(failure(&mut check, &sources, req.color));
             }
+            warnings.push(format!(
+                "cannot tell whether the migrations in `{folder}` hold the models; `modelc makemigrations` stops with:\n{said}"
+            ));
+        } else if let Some(Made::Needed { descriptions }) = made {
+            let list: String = descriptions.iter().map(|d| format!("\n  - {d}")).collect();
+            let changes =
+                format!("the models have changes that no migration in `{folder}` holds yet:{list}");
+            if unmigrated == Unmigrated::Error {
+                return Err(format!(
+                    "error: {changes}\n  = help: run `modelc makemigrations` and commit the migration, or set `unmigrated = \"warn\"` in [generate.rust] to build without it\n"
+                ));
+            }
+            warnings.push(format!(
+                "{changes}\nrun `modelc makemigrations` before the code reaches a database"
+            ));
         }
-    }
-    let templates = settings.templates.as_ref().map(|(t, _)| base.join(t));
-    if let (Some(dir), Some((_, span))) = (&templates, &settings.templates) {
-        if !dir.is_dir() {
-            loaded.diagnostics.push(
-                Diagnostic::error(format!(
-                    "the templates folder `{}` does not exist",
-                    dir.display()
-                ))
-                .at(*span)
-                .label("no such folder")
-                .help("create it, or correct the path (relative to the models file)"),
-            );
-            return Err(loaded.diagnostics.render(&loaded.sources, req.color));
-        }
-    }
+        checked = migrations.is_dir().then(|| migrations.clone());
+        schema
+    };
+
     let opts = Options {
         dialect,
         templates: templates.clone(),
@@ -132,18 +249,20 @@ pub fn generate(req: &Request) -> Result<Generated, String> {
             dialect,
             warnings,
             templates,
+            migrations: checked,
         }),
         Err(errors) => {
             for e in errors {
-                loaded.diagnostics.push(e);
+                diagnostics.push(e);
             }
-            Err(loaded.diagnostics.render(&loaded.sources, req.color))
+            Err(failure(&mut diagnostics, &sources, req.color))
         }
     }
 }
 
 /// Code generation from a build script: writes `$OUT_DIR/<file>` (default `models.rs`) and
-/// tells cargo to run again when the models or the templates change.
+/// tells cargo to run again when the models, the templates folder or the migrations folder
+/// change (nothing else: no rerun for an edit elsewhere in the crate).
 #[derive(Debug, Clone)]
 pub struct Build {
     req: Request,
@@ -219,10 +338,11 @@ impl Build {
     pub fn try_run(&self) -> Result<PathBuf, String> {
         println!("cargo:rerun-if-changed={}", self.req.models.display());
         let generated = generate(&self.req);
-        // The templates folder is known once the models are read; a failed build reruns
-        // anyway.
+        // The templates and migrations folders are known once the models are read; a failed
+        // build reruns anyway. The migrations matter to the check only: a migration made
+        // after a warning about changes no migration holds ends the warning.
         if let Ok(g) = &generated {
-            if let Some(dir) = &g.templates {
+            for dir in g.templates.iter().chain(&g.migrations) {
                 println!("cargo:rerun-if-changed={}", dir.display());
             }
         }
@@ -253,7 +373,10 @@ impl Build {
     /// [`Build::try_run`], ending the build script with the message on error.
     pub fn run(&self) {
         if let Err(message) = self.try_run() {
-            eprintln!("{message}");
+            eprint!("{message}");
+            if !message.ends_with('\n') {
+                eprintln!();
+            }
             std::process::exit(1);
         }
     }
