@@ -38,6 +38,8 @@ pub struct FileCtx {
     pub row: &'static str,
     /// Names of the `modelc_wire` newtypes the models use.
     pub wires: Vec<&'static str>,
+    /// MySQL: whether `insert_many` measures JSON values (`modelc_size::json`).
+    pub json_size: bool,
     pub models: Vec<String>,
     pub version: &'static str,
 }
@@ -71,9 +73,100 @@ pub struct ModelCtx {
     pub update: Option<UpdateCtx>,
     pub fks: Vec<FkCtx>,
     pub m2ms: Vec<M2mCtx>,
-    /// MySQL's emulation of `on_delete = "set_default"`: `UPDATE` statements run before the
-    /// delete, in its transaction.
-    pub delete_first: Vec<String>,
+    /// MySQL's emulation of `on_delete = "set_default"`, when deleting a row of this model
+    /// reaches such a relation (directly or through CASCADE).
+    pub set_defaults: Option<SetDefaultsCtx>,
+}
+
+/// MySQL has no `ON DELETE SET DEFAULT` (InnoDB rejects it), so the DDL leaves the clause out
+/// and the repository's `delete` gives the rows their default first, in its transaction:
+/// those pointing at the row, and those pointing at the rows its delete cascades to.
+#[derive(Debug, Serialize)]
+pub struct SetDefaultsCtx {
+    /// The key's type, owned (`String` for a string key).
+    pub key_ty: String,
+    /// The expression binding the parameter `key`.
+    pub bind_key: String,
+    /// `self`'s key as `key_ty`.
+    pub self_key: String,
+    /// `UPDATE` statements setting the default of the rows that point at the row; each
+    /// binds the key once.
+    pub updates: Vec<String>,
+    /// The models the delete cascades to whose deletes set defaults in turn.
+    pub cascades: Vec<CascadeCtx>,
+}
+
+/// Rows that a delete cascades to, whose own deletes set defaults.
+#[derive(Debug, Serialize)]
+pub struct CascadeCtx {
+    pub model: String,
+    /// `SELECT` of their keys; binds the deleted row's key once.
+    pub select_lit: String,
+    /// The type `query_scalar` reads a key as (the key's type, or its `modelc_wire` type).
+    pub decode_ty: String,
+    /// The key from the value read, `k`.
+    pub key_expr: String,
+}
+
+/// The relations that MySQL's emulation of SET DEFAULT follows, found once per schema.
+#[derive(Debug, Default)]
+pub struct SetDefaultPlan {
+    /// Per model index: whether deleting one of its rows reaches a set_default relation.
+    needed: Vec<bool>,
+    /// Per target model index: `(child model, child column field)` of the set_default
+    /// relations pointing at it.
+    set_default: Vec<Vec<(usize, usize)>>,
+    /// Per target model index: the CASCADE relations pointing at it.
+    cascade: Vec<Vec<(usize, usize)>>,
+}
+
+impl SetDefaultPlan {
+    /// Reads the relations of `schema` carried out by the database (those with a
+    /// constraint); empty unless `d` is MySQL.
+    pub fn new(schema: &Schema, d: DialectName) -> Self {
+        let n = schema.models.len();
+        let mut plan = SetDefaultPlan {
+            needed: vec![false; n],
+            set_default: vec![Vec::new(); n],
+            cascade: vec![Vec::new(); n],
+        };
+        if d != DialectName::MySql {
+            return plan;
+        }
+        for (ci, child) in schema.models.iter().enumerate() {
+            if !child.has_table() {
+                continue;
+            }
+            for (fi, f) in child.fields.iter().enumerate() {
+                let Some(rel) = f.relation.as_ref().filter(|_| f.has_column()) else {
+                    continue;
+                };
+                let Some((ti, _)) = rel.target.filter(|_| rel.db_constraint) else {
+                    continue;
+                };
+                match rel.on_delete {
+                    Some(OnDelete::SetDefault) if f.default.is_some() => {
+                        plan.set_default[ti].push((ci, fi));
+                        plan.needed[ti] = true;
+                    }
+                    Some(OnDelete::Cascade) => plan.cascade[ti].push((ci, fi)),
+                    _ => {}
+                }
+            }
+        }
+        // A model needs it when a model it cascades to does.
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for t in 0..n {
+                if !plan.needed[t] && plan.cascade[t].iter().any(|&(c, _)| plan.needed[c]) {
+                    plan.needed[t] = true;
+                    changed = true;
+                }
+            }
+        }
+        plan
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -124,7 +217,19 @@ pub struct InsertCtx {
     pub row_binds: Vec<String>,
     /// Rows per statement under the dialect's bind limit.
     pub chunk: usize,
+    /// MySQL, a model with fields of variable size (text, bytes, JSON): the expressions of
+    /// their sizes in a row `new`, for `insert_many` to keep each statement under
+    /// `max_allowed_packet`. Empty otherwise (a statement of fixed-size values stays far
+    /// under it).
+    pub row_bytes: Vec<String>,
+    /// MySQL: the bytes counted for each row besides `row_bytes` (a bound value's type,
+    /// length and fixed-size data).
+    pub fixed_bytes: usize,
 }
+
+/// Bytes counted per bound value in a MySQL statement besides its variable-size data: its
+/// type, a length prefix, and fixed-size data up to a decimal's text.
+const MYSQL_VALUE_BYTES: usize = 48;
 
 #[derive(Debug, Serialize)]
 pub struct UpdateCtx {
@@ -162,11 +267,39 @@ pub struct M2mCtx {
     pub bind_target: String,
     /// Whether the table is automatic (add and remove are generated only then).
     pub auto: bool,
+    /// A symmetrical relation to the model itself (Django's default for a many-to-many to
+    /// `self`): each link is stored both ways, so add and remove write both.
+    pub symmetrical: bool,
     pub list_lit: String,
+    /// PostgreSQL and SQLite: `INSERT INTO t (from, to) ` before the values. MySQL: the
+    /// head of an `INSERT ... SELECT` from a derived table of the pairs (`UNION` drops the
+    /// duplicates), each pair aliased `modelc_from`, `modelc_to`.
     pub add_head_lit: String,
+    /// PostgreSQL and SQLite: `ON CONFLICT DO NOTHING`. MySQL: closes the derived table
+    /// and keeps the pairs already linked out, so the rows affected are the links added
+    /// (`ON DUPLICATE KEY UPDATE` alone counts a kept link as affected, sqlx setting
+    /// CLIENT_FOUND_ROWS).
     pub add_tail_lit: String,
+    /// `DELETE FROM t WHERE from = ` (`(from = ` when symmetrical).
     pub remove_head_lit: String,
+    /// ` AND to IN (`.
     pub remove_tail_lit: String,
+    /// Symmetrical: `) OR (to = ` and ` AND from IN (`, the links stored the other way.
+    pub remove_back_head_lit: String,
+    pub remove_back_tail_lit: String,
+}
+
+/// The statements of one automatic many-to-many table.
+struct M2mSql {
+    list: String,
+    auto: bool,
+    symmetrical: bool,
+    add_head: String,
+    add_tail: String,
+    remove_head: String,
+    remove_tail: String,
+    remove_back_head: String,
+    remove_back_tail: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -299,8 +432,9 @@ pub fn models(
     let mut wires = BTreeSet::new();
     let mut out = Vec::new();
     let mut errors = Vec::new();
+    let plan = SetDefaultPlan::new(schema, d.name());
     for m in schema.models.iter().filter(|m| m.has_table()) {
-        match model(schema, m, d, &mut wires) {
+        match model(schema, m, d, &plan, &mut wires) {
             Ok(c) => out.push(c),
             Err(e) => errors.extend(e),
         }
@@ -327,6 +461,9 @@ pub fn file(d: DialectName, wires: &BTreeSet<Wire>, models: &[ModelCtx]) -> File
         db,
         row,
         wires: wires.iter().map(|w| w.name()).collect(),
+        json_size: models
+            .iter()
+            .any(|m| m.insert.row_bytes.iter().any(|b| b.contains("modelc_size::json"))),
         models: models.iter().map(|m| m.name.clone()).collect(),
         version: env!("CARGO_PKG_VERSION"),
     }
@@ -344,6 +481,7 @@ fn model(
     schema: &Schema,
     m: &Model,
     d: &dyn Dialect,
+    plan: &SetDefaultPlan,
     wires: &mut BTreeSet<Wire>,
 ) -> Result<ModelCtx, Vec<Diagnostic>> {
     let dialect = d.name();
@@ -557,6 +695,7 @@ fn model(
     let mut ins_cols = Vec::new();
     let mut binds = Vec::new();
     let mut row_binds = Vec::new();
+    let mut row_bytes = Vec::new();
     for (i, f) in columns.iter().enumerate() {
         if f.primary_key && pk_auto {
             continue;
@@ -564,6 +703,19 @@ fn model(
         ins_cols.push(sql.q(&f.column));
         let name = attr_name(f);
         let rt = rt_of(i);
+        if dialect == DialectName::MySql && types[i].1.is_none() {
+            let size = match rt.ty.as_str() {
+                "String" => Some("String::len"),
+                "Vec<u8>" => Some("Vec::len"),
+                "serde_json::Value" => Some("modelc_size::json"),
+                _ => None,
+            };
+            row_bytes.extend(size.map(|len| match (f.null, len) {
+                (true, len) => format!("new.{name}.as_ref().map_or(0, {len})"),
+                (false, "modelc_size::json") => format!("modelc_size::json(&new.{name})"),
+                (false, _) => format!("new.{name}.len()"),
+            }));
+        }
         let (value, row_value) = if f.auto_now || f.auto_now_add {
             needs_now = true;
             let v = if f.ty == FieldType::Date {
@@ -765,29 +917,58 @@ fn model(
             "id".to_string()
         };
         let through = crate::ir::auto_through(schema, m, f);
-        let (list_lit, auto, add_head, add_tail, remove_head, remove_tail) = match &through {
+        let statements = match &through {
             Some(t) => {
                 let tt = sql.q(&t.table);
                 let from = sql.q(&t.from_column);
                 let to = sql.q(&t.to_column);
-                let tail = match dialect {
-                    DialectName::MySql => format!(" ON DUPLICATE KEY UPDATE {to} = {to}"),
-                    _ => " ON CONFLICT DO NOTHING".to_string(),
+                let symmetrical = target.name.text == m.name.text
+                    && f.relation
+                        .as_ref()
+                        .is_none_or(|r| r.symmetrical.unwrap_or(true));
+                let (add_head, add_tail) = match dialect {
+                    DialectName::MySql => (
+                        format!(
+                            "INSERT INTO {tt} ({from}, {to}) SELECT modelc_pairs.modelc_from, modelc_pairs.modelc_to FROM ("
+                        ),
+                        format!(
+                            ") modelc_pairs WHERE NOT EXISTS (SELECT 1 FROM {tt} modelc_link WHERE modelc_link.{from} = modelc_pairs.modelc_from AND modelc_link.{to} = modelc_pairs.modelc_to) ON DUPLICATE KEY UPDATE {to} = {to}"
+                        ),
+                    ),
+                    _ => (
+                        format!("INSERT INTO {tt} ({from}, {to}) "),
+                        " ON CONFLICT DO NOTHING".to_string(),
+                    ),
                 };
-                (
-                    format!(
+                M2mSql {
+                    list: format!(
                         "SELECT {} FROM {} t JOIN {tt} x ON x.{to} = t.{} WHERE x.{from} = {} ORDER BY {torder}",
                         tcols.join(", "),
                         sql.q(&target.db_table),
                         sql.q(&target_pk.column),
                         sql.p(1)
                     ),
-                    true,
-                    format!("INSERT INTO {tt} ({from}, {to}) "),
-                    tail,
-                    format!("DELETE FROM {tt} WHERE {from} = "),
-                    format!(" AND {to} IN ("),
-                )
+                    auto: true,
+                    symmetrical,
+                    add_head,
+                    add_tail,
+                    remove_head: if symmetrical {
+                        format!("DELETE FROM {tt} WHERE ({from} = ")
+                    } else {
+                        format!("DELETE FROM {tt} WHERE {from} = ")
+                    },
+                    remove_tail: format!(" AND {to} IN ("),
+                    remove_back_head: if symmetrical {
+                        format!(") OR ({to} = ")
+                    } else {
+                        String::new()
+                    },
+                    remove_back_tail: if symmetrical {
+                        format!(" AND {from} IN (")
+                    } else {
+                        String::new()
+                    },
+                }
             }
             None => {
                 // An explicit through model: its two relations to the ends.
@@ -813,8 +994,8 @@ fn model(
                 let (Some(from_f), Some(to_f)) = (from_f, to_f) else {
                     continue;
                 };
-                (
-                    format!(
+                M2mSql {
+                    list: format!(
                         "SELECT {} FROM {} t JOIN {} x ON x.{} = t.{} WHERE x.{} = {} ORDER BY {torder}",
                         tcols.join(", "),
                         sql.q(&target.db_table),
@@ -824,12 +1005,15 @@ fn model(
                         sql.q(&from_f.column),
                         sql.p(1)
                     ),
-                    false,
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                )
+                    auto: false,
+                    symmetrical: false,
+                    add_head: String::new(),
+                    add_tail: String::new(),
+                    remove_head: String::new(),
+                    remove_tail: String::new(),
+                    remove_back_head: String::new(),
+                    remove_back_tail: String::new(),
+                }
             }
         };
         m2ms.push(M2mCtx {
@@ -837,39 +1021,23 @@ fn model(
             target: target.name.text.to_string(),
             target_ty: trt.ty.clone(),
             bind_target,
-            auto,
-            list_lit: lit(&list_lit),
-            add_head_lit: lit(&add_head),
-            add_tail_lit: lit(&add_tail),
-            remove_head_lit: lit(&remove_head),
-            remove_tail_lit: lit(&remove_tail),
+            auto: statements.auto,
+            symmetrical: statements.symmetrical,
+            list_lit: lit(&statements.list),
+            add_head_lit: lit(&statements.add_head),
+            add_tail_lit: lit(&statements.add_tail),
+            remove_head_lit: lit(&statements.remove_head),
+            remove_tail_lit: lit(&statements.remove_tail),
+            remove_back_head_lit: lit(&statements.remove_back_head),
+            remove_back_tail_lit: lit(&statements.remove_back_tail),
         });
     }
 
     // MySQL cannot SET DEFAULT on delete: the repository does it first.
-    let mut delete_first = Vec::new();
-    if dialect == DialectName::MySql {
-        for child in schema.models.iter().filter(|c| c.has_table()) {
-            for cf in child.columns() {
-                let Some(rel) = &cf.relation else { continue };
-                if rel.on_delete != Some(OnDelete::SetDefault) || rel.to.text != m.name.text {
-                    continue;
-                }
-                let Some(default) = cf.default.as_deref() else {
-                    continue;
-                };
-                let ty = column_type(schema, cf, d);
-                delete_first.push(lit(&format!(
-                    "UPDATE {} SET {} = {} WHERE {} = ?",
-                    sql.q(&child.db_table),
-                    sql.q(&cf.column),
-                    sql.literal(default, &ty),
-                    sql.q(&cf.column)
-                )));
-            }
-        }
-    }
-
+    let set_defaults = schema
+        .model_index(&m.name.text)
+        .filter(|&mi| plan.needed.get(mi).copied().unwrap_or(false))
+        .map(|mi| set_defaults(schema, mi, &sql, plan, &pk, &pk_rt, wires));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -893,6 +1061,8 @@ fn model(
             head_lit: lit(&head),
             row_binds,
             chunk,
+            row_bytes,
+            fixed_bytes: MYSQL_VALUE_BYTES * ins_cols.len(),
         },
         select_lit: lit(&select),
         get_lit: lit(&format!(
@@ -912,9 +1082,97 @@ fn model(
         update,
         fks,
         m2ms,
-        delete_first,
+        set_defaults,
         pk,
     })
+}
+
+/// MySQL's emulation of SET DEFAULT for the model at `mi` (see [`SetDefaultsCtx`]).
+fn set_defaults(
+    schema: &Schema,
+    mi: usize,
+    sql: &Sql,
+    plan: &SetDefaultPlan,
+    pk: &PkCtx,
+    pk_rt: &RustType,
+    wires: &mut BTreeSet<Wire>,
+) -> SetDefaultsCtx {
+    let m = &schema.models[mi];
+    let table = sql.q(&m.db_table);
+    let pk_col = m.pk().map_or_else(String::new, |f| sql.q(&f.column));
+    // The value a child's column holds for the row whose key is bound: the key itself, or
+    // the `to_field` column read from the row (through a derived table, which MySQL allows
+    // where the child is this very table, error 1093 otherwise).
+    let referenced = |child: &Field| -> String {
+        match schema.target(child) {
+            Some((_, target)) if !target.primary_key => {
+                let col = sql.q(&target.column);
+                format!(
+                    "(SELECT {col} FROM (SELECT {col} FROM {table} WHERE {pk_col} = ?) modelc_ref)"
+                )
+            }
+            _ => "?".to_string(),
+        }
+    };
+    let mut updates = Vec::new();
+    for &(ci, fi) in &plan.set_default[mi] {
+        let child = &schema.models[ci];
+        let cf = &child.fields[fi];
+        let Some(default) = cf.default.as_deref() else {
+            continue;
+        };
+        let ty = column_type(schema, cf, sql.d);
+        updates.push(lit(&format!(
+            "UPDATE {} SET {} = {} WHERE {} = {}",
+            sql.q(&child.db_table),
+            sql.q(&cf.column),
+            sql.literal(default, &ty),
+            sql.q(&cf.column),
+            referenced(cf)
+        )));
+    }
+    let mut cascades = Vec::new();
+    for &(ci, fi) in &plan.cascade[mi] {
+        if !plan.needed[ci] {
+            continue;
+        }
+        let child = &schema.models[ci];
+        let Some(child_pk) = child.pk() else {
+            continue;
+        };
+        let cf = &child.fields[fi];
+        let rt = rust_type(schema, child_pk, sql.d);
+        let (decode_ty, key_expr) = match rt.wire {
+            Some(w) => {
+                wires.insert(w);
+                (format!("modelc_wire::{}", w.name()), "k.0".to_string())
+            }
+            None => (rt.ty.clone(), "k".to_string()),
+        };
+        cascades.push(CascadeCtx {
+            model: child.name.text.to_string(),
+            select_lit: lit(&format!(
+                "SELECT {} FROM {} WHERE {} = {}",
+                sql.q(&child_pk.column),
+                sql.q(&child.db_table),
+                sql.q(&cf.column),
+                referenced(cf)
+            )),
+            decode_ty,
+            key_expr,
+        });
+    }
+    SetDefaultsCtx {
+        key_ty: pk_rt.ty.clone(),
+        bind_key: bind_expr(pk_rt, false, "key"),
+        self_key: if pk_rt.copy {
+            format!("self.{}", pk.name)
+        } else {
+            format!("self.{}.clone()", pk.name)
+        },
+        updates,
+        cascades,
+    }
 }
 
 /// `ORDER BY` of a model: Meta.ordering, then the key (a stable order for pages).

@@ -20,6 +20,10 @@ pub enum Wire {
     Micros,
     /// `chrono::TimeDelta` as a PostgreSQL interval.
     Interval,
+    /// `chrono::DateTime<chrono::Utc>` on MySQL, bound as a DATETIME (naive, in UTC). sqlx
+    /// binds a `DateTime<Utc>` as a TIMESTAMP, and MariaDB holds such a parameter to
+    /// TIMESTAMP's range (1970 to 2038), storing NULL for a time outside it.
+    MySqlDateTime,
 }
 
 impl Wire {
@@ -30,6 +34,7 @@ impl Wire {
             Wire::IpText => "IpText",
             Wire::Micros => "Micros",
             Wire::Interval => "Interval",
+            Wire::MySqlDateTime => "MySqlDateTime",
         }
     }
 }
@@ -86,7 +91,12 @@ pub fn rust_type(schema: &Schema, field: &Field, d: &dyn Dialect) -> RustType {
         },
         SqlType::Bool => RustType::new("bool", true),
         SqlType::Date => RustType::new("chrono::NaiveDate", true),
-        SqlType::DateTime => RustType::new("chrono::DateTime<chrono::Utc>", true),
+        SqlType::DateTime => match dialect {
+            DialectName::MySql => {
+                RustType::wired("chrono::DateTime<chrono::Utc>", Wire::MySqlDateTime)
+            }
+            _ => RustType::new("chrono::DateTime<chrono::Utc>", true),
+        },
         SqlType::Time => RustType::new("chrono::NaiveTime", true),
         SqlType::Duration => match dialect {
             DialectName::Postgres => RustType::wired("chrono::TimeDelta", Wire::Interval),
