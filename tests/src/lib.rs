@@ -21,6 +21,42 @@ pub mod random_models;
 pub mod synth;
 pub mod synth_history;
 
+/// The `modelc` binary of the workspace, built (or found fresh) once per test process with
+/// `cargo build -p modelc --bin modelc`: tests outside the `modelc` crate have no
+/// `CARGO_BIN_EXE_modelc`.
+pub fn modelc_bin() -> &'static std::path::Path {
+    use std::path::PathBuf;
+    use std::process::Command;
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let out = Command::new(cargo)
+            .args([
+                "build",
+                "--offline",
+                "-p",
+                "modelc",
+                "--bin",
+                "modelc",
+                "--message-format=json-render-diagnostics",
+            ])
+            .current_dir(repo_root())
+            .output()
+            .expect("run cargo");
+        assert!(
+            out.status.success(),
+            "cargo cannot build the modelc binary:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "modelc")
+            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+            .expect("cargo names the modelc executable")
+    })
+}
+
 /// The repository root (for fixtures and the storefront models.toml).
 pub fn repo_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")

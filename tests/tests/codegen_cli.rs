@@ -11,41 +11,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
-use modelc_tests::repo_root;
+use modelc_tests::{modelc_bin, repo_root};
 
-/// The `modelc` binary, built once per run of this test file.
-fn modelc_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let out = Command::new(cargo)
-            .args([
-                "build",
-                "--offline",
-                "-p",
-                "modelc",
-                "--bin",
-                "modelc",
-                "--message-format=json-render-diagnostics",
-            ])
-            .current_dir(repo_root())
-            .output()
-            .expect("run cargo");
-        assert!(
-            out.status.success(),
-            "cargo cannot build the modelc binary:\n{}",
-            text(&out.stderr)
-        );
-        text(&out.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "modelc")
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo names the modelc executable")
-    })
-}
 
 /// Runs `modelc args` in `dir`, without colors or a database.
 fn modelc(dir: &Path, args: &[&str]) -> Output {

@@ -14,12 +14,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use modelc::Compilation;
 use modelc::ir::DialectName;
 use modelc::migrate::make::{Made, MakeOptions, load, makemigrations};
-use modelc_tests::repo_root;
+use modelc_tests::{modelc_bin, repo_root};
 
 fn storefront_toml() -> PathBuf {
     repo_root().join("models.toml")
@@ -319,33 +318,6 @@ fn toml_and_rust_models_mix_and_a_model_declared_in_both_is_reported() {
 
 // --- The CLI, as a user runs it -----------------------------------------------------------
 
-/// The `modelc` binary, built once per run of this test file (see tests/codegen_cli.rs).
-fn modelc_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let out = Command::new(cargo)
-            .args([
-                "build",
-                "--offline",
-                "-p",
-                "modelc",
-                "--bin",
-                "modelc",
-                "--message-format=json-render-diagnostics",
-            ])
-            .current_dir(repo_root())
-            .output()
-            .expect("run cargo");
-        assert!(out.status.success(), "cargo build:\n{}", text(&out.stderr));
-        text(&out.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "modelc")
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo names the modelc executable")
-    })
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
