@@ -461,9 +461,12 @@ pub fn file(d: DialectName, wires: &BTreeSet<Wire>, models: &[ModelCtx]) -> File
         db,
         row,
         wires: wires.iter().map(|w| w.name()).collect(),
-        json_size: models
-            .iter()
-            .any(|m| m.insert.row_bytes.iter().any(|b| b.contains("modelc_size::json"))),
+        json_size: models.iter().any(|m| {
+            m.insert
+                .row_bytes
+                .iter()
+                .any(|b| b.contains("modelc_size::json"))
+        }),
         models: models.iter().map(|m| m.name.clone()).collect(),
         version: env!("CARGO_PKG_VERSION"),
     }
