@@ -14,7 +14,6 @@ use std::process::{Command, Output};
 
 use modelc_tests::{modelc_bin, repo_root};
 
-
 /// Runs `modelc args` in `dir`, without colors or a database.
 fn modelc(dir: &Path, args: &[&str]) -> Output {
     Command::new(modelc_bin())

@@ -318,7 +318,6 @@ fn toml_and_rust_models_mix_and_a_model_declared_in_both_is_reported() {
 
 // --- The CLI, as a user runs it -----------------------------------------------------------
 
-
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
