@@ -10,14 +10,18 @@
 //!   fresh DDL, rows through renames).
 //! - [`random_models`]: random models and random edits of them, for the migration property
 //!   test.
+//! - [`bench`]: the medians criterion wrote, for the benchmarks' summaries.
+//! - [`repo`]: checks and values the repository tests of the generated code share.
 //! - [`synth`]: synthetic models files of any size, for benchmarks.
 //! - [`synth_history`]: synthetic migration scenarios (a 1%-changed variant of the models, a
 //!   history of any length), for the migration benchmarks.
 
+pub mod bench;
 pub mod catalog;
 pub mod db;
 pub mod migrations;
 pub mod random_models;
+pub mod repo;
 pub mod synth;
 pub mod synth_history;
 

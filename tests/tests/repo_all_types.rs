@@ -15,50 +15,19 @@
 //! for that task forever, holding the test run.
 
 use std::collections::HashSet;
-use std::fmt::Debug;
 use std::net::IpAddr;
 
 use modelc::ir::DialectName;
 use modelc_tests::db::{TestDb, compile};
+use modelc_tests::repo::{assert_fk_violation, dec, text};
 use modelc_tests::repo_root;
 use rust_decimal::Decimal;
-use sqlx::error::ErrorKind;
 
 const FIXTURE: &str = "tests/fixtures/all_types/models.toml";
 
 fn all_types() -> modelc::Compilation {
     let text = std::fs::read_to_string(repo_root().join(FIXTURE)).expect("read the fixture");
     compile(FIXTURE, &text)
-}
-
-/// `n` characters of mixed scripts (2-, 3- and 4-byte UTF-8, quotes, a backslash, a percent
-/// sign), starting with `prefix` (ASCII, to keep keys distinct under MariaDB's collations,
-/// which take every emoji as equal).
-fn text(prefix: &str, n: usize) -> String {
-    const MIX: [char; 12] = [
-        'é', '中', '🦀', 'ß', 'Ω', '\'', '"', '\\', '%', 'ñ', 'ж', 'a',
-    ];
-    let mut s = prefix.to_string();
-    s.extend(MIX.iter().cycle().take(n - prefix.chars().count()));
-    s
-}
-
-/// Panics unless `result` is a database error whose kind is `ForeignKeyViolation`.
-fn assert_fk_violation<T: Debug>(result: Result<T, sqlx::Error>, what: &str) {
-    match result {
-        Err(sqlx::Error::Database(e)) if e.kind() == ErrorKind::ForeignKeyViolation => {}
-        Err(sqlx::Error::Database(e)) => panic!(
-            "{what}: expected a foreign key violation, got a database error of kind {:?} \
-             (code {:?}): {e}",
-            e.kind(),
-            e.code()
-        ),
-        other => panic!("{what}: expected a foreign key violation, got {other:?}"),
-    }
-}
-
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("a decimal")
 }
 
 fn ip(s: &str) -> IpAddr {

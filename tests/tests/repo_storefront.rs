@@ -15,46 +15,15 @@ use std::fmt::Debug;
 
 use modelc::ir::DialectName;
 use modelc_tests::db::{TestDb, compile};
+use modelc_tests::repo::{assert_fk_violation, dec, text};
 use modelc_tests::repo_root;
 use rust_decimal::Decimal;
-use sqlx::error::ErrorKind;
 
 /// Compiles the storefront's models.
 fn storefront() -> modelc::Compilation {
     let text =
         std::fs::read_to_string(repo_root().join("models.toml")).expect("read the storefront");
     compile("models.toml", &text)
-}
-
-/// `n` characters of mixed scripts (2-, 3- and 4-byte UTF-8, quotes, a backslash, a
-/// percent sign), starting with `prefix` (ASCII, to keep keys distinct under MariaDB's
-/// collations, which take every emoji as equal).
-fn text(prefix: &str, n: usize) -> String {
-    const MIX: [char; 12] = [
-        'é', '中', '🦀', 'ß', 'Ω', '\'', '"', '\\', '%', 'ñ', 'ж', 'a',
-    ];
-    let mut s = prefix.to_string();
-    s.extend(MIX.iter().cycle().take(n - prefix.chars().count()));
-    s
-}
-
-/// Panics unless `result` is a database error whose kind is `ForeignKeyViolation`: what a
-/// caller matches on.
-fn assert_fk_violation<T: Debug>(result: Result<T, sqlx::Error>, what: &str) {
-    match result {
-        Err(sqlx::Error::Database(e)) if e.kind() == ErrorKind::ForeignKeyViolation => {}
-        Err(sqlx::Error::Database(e)) => panic!(
-            "{what}: expected a foreign key violation, got a database error of kind {:?} \
-             (code {:?}): {e}",
-            e.kind(),
-            e.code()
-        ),
-        other => panic!("{what}: expected a foreign key violation, got {other:?}"),
-    }
-}
-
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("a decimal")
 }
 
 /// The tests of one dialect: `$module` names the generated module and the test module,
