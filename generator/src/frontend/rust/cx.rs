@@ -4,7 +4,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::frontend::expr;
 use crate::frontend::toml::did_you_mean;
-use crate::ir::{Name, SqlExpr, SqlExprKind};
+use crate::ir::{DialectName, Name, SqlExpr, SqlExprKind};
 use crate::source::Span;
 
 use super::attr::{Arg, Key, Val, ValKind};
@@ -233,8 +233,15 @@ impl Cx<'_> {
             .collect()
     }
 
-    /// SQL in the portable subset (`check`, `condition`, `db_default`).
+    /// SQL in the portable subset (`check`, `condition`, `db_default`), or per-dialect text:
+    /// `per_dialect(default = "...", sqlite = "...")`, as models.toml's
+    /// `{ default = "...", sqlite = "..." }`.
     pub fn sql(&mut self, v: &Val, what: &str) -> Option<SqlExpr> {
+        if let ValKind::Call(call, args) = &v.kind {
+            if call == PER_DIALECT {
+                return self.per_dialect(v, args, what);
+            }
+        }
         let s = self.string(v, what, "\"price >= 0\"")?;
         let map = |r: std::ops::Range<usize>| self.inner(v, s, r);
         match expr::parse(s, &map) {
@@ -247,7 +254,7 @@ impl Cx<'_> {
                 let d = Diagnostic::error(format!("invalid SQL in {what}: {}", e.message))
                     .label(e.message.clone())
                     .help(e.help.unwrap_or_else(|| {
-                        "write a condition in the portable subset (comparisons, AND/OR/NOT, IN, BETWEEN, LIKE, IS NULL)".into()
+                        "write a condition in the portable subset (comparisons, AND/OR/NOT, IN, BETWEEN, LIKE, IS NULL), or per-dialect text: per_dialect(default = \"...\", sqlite = \"...\")".into()
                     }));
                 self.problems.push(Problem {
                     diagnostic: d.at(at),
@@ -257,4 +264,80 @@ impl Cx<'_> {
             }
         }
     }
+
+    /// `per_dialect(default = "...", postgres = "...", mysql = "...", sqlite = "...")`: raw
+    /// SQL per dialect, each one balanced expression.
+    fn per_dialect(&mut self, v: &Val, args: &[Arg], what: &str) -> Option<SqlExpr> {
+        let example =
+            "per_dialect(default = \"length(trim(title)) > 0\", postgres = \"btrim(title) <> ''\")";
+        let mut items: Vec<(Option<DialectName>, String)> = Vec::new();
+        let mut seen: Vec<&Key> = Vec::new();
+        for arg in args {
+            let (Some(key), Some(tv)) = (&arg.key, &arg.value) else {
+                self.error(
+                    arg.tokens(),
+                    Diagnostic::error(format!("expected `dialect = \"SQL\"` in {what}"))
+                        .label("not `dialect = \"SQL\"`")
+                        .help(format!("write {example}")),
+                );
+                continue;
+            };
+            let k = key.text.as_str();
+            if !DIALECT_KEYS.contains(&k) {
+                self.unknown_key(key, "dialect", &DIALECT_KEYS);
+                continue;
+            }
+            if let Some(first) = seen.iter().find(|s| s.text == k) {
+                let first = self.span(first.tokens);
+                self.error(
+                    key.tokens,
+                    Diagnostic::error(format!("dialect `{k}` of {what} is set twice"))
+                        .label("set again here")
+                        .related(first, "first set here")
+                        .help("keep one of them"),
+                );
+                continue;
+            }
+            seen.push(key);
+            let dialect = DialectName::parse(k);
+            let Some(text) = self.string(tv, &format!("`{k}` of {what}"), example) else {
+                continue;
+            };
+            if let Err(e) = expr::check_raw(text, dialect) {
+                let at = self.inner(tv, text, e.range.clone());
+                let d = Diagnostic::error(format!("invalid SQL in {what}: {}", e.message))
+                    .label(e.message.clone())
+                    .help(e.help.unwrap_or_else(|| {
+                        "per-dialect text must be one balanced SQL expression".into()
+                    }));
+                self.problems.push(Problem {
+                    diagnostic: d.at(at),
+                    tokens: tv.tokens,
+                });
+                continue;
+            }
+            items.push((dialect, text.to_string()));
+        }
+        if items.is_empty() {
+            if args.is_empty() {
+                self.error(
+                    v.tokens,
+                    Diagnostic::error(format!("{what} gives no SQL"))
+                        .label("no dialect")
+                        .help(format!("write {example}")),
+                );
+            }
+            return None;
+        }
+        Some(SqlExpr {
+            kind: SqlExprKind::PerDialect(items),
+            span: self.span(v.tokens),
+        })
+    }
 }
+
+/// The call that gives per-dialect SQL text.
+pub(crate) const PER_DIALECT: &str = "per_dialect";
+
+/// The keys of `per_dialect(...)`: `default` for every dialect not named.
+const DIALECT_KEYS: [&str; 4] = ["default", "postgres", "mysql", "sqlite"];

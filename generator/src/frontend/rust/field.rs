@@ -6,7 +6,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::frontend::toml::did_you_mean;
-use crate::ir::{DefaultFn, Field, FieldType, Name, OnDelete, Opt, Relation};
+use crate::ir::{DefaultFn, Field, FieldType, IpProtocol, Name, OnDelete, Opt, Relation};
 
 use super::attr::{Arg, Key, Val};
 use super::cx::Cx;
@@ -41,7 +41,10 @@ pub(crate) const FIELD_KEYS: &[(&str, Option<Opt>)] = &[
     ("to_field", Some(Opt::ToField)),
     ("on_delete", Some(Opt::OnDelete)),
     ("related_name", Some(Opt::RelatedName)),
+    ("symmetrical", Some(Opt::Symmetrical)),
+    ("through", Some(Opt::Through)),
     ("db_constraint", Some(Opt::DbConstraint)),
+    ("protocol", Some(Opt::Protocol)),
     ("renamed_from", Some(Opt::RenamedFrom)),
     ("help_text", Some(Opt::HelpText)),
     ("verbose_name", Some(Opt::VerboseName)),
@@ -68,6 +71,8 @@ fn applies(key: &str, ty: FieldType) -> bool {
         "choices" => ty.is_string() || (ty.is_integer() && !ty.is_auto()),
         "to_field" | "on_delete" => ty.is_fk(),
         "related_name" | "db_constraint" => ty.is_relation(),
+        "symmetrical" | "through" => ty == T::ManyToMany,
+        "protocol" => ty == T::IpAddress,
         "default_fn" => matches!(ty, T::Uuid | T::Date | T::DateTime),
         "null" | "unique" | "primary_key" | "default" | "db_default" | "db_index" | "db_column"
         | "db_comment" => ty != T::ManyToMany,
@@ -91,6 +96,10 @@ fn not_applicable_help(key: &str, ty: FieldType) -> String {
         ("auto_now" | "auto_now_add", _) => {
             "auto_now and auto_now_add apply to date, datetime and time fields".into()
         }
+        ("symmetrical" | "through", _) => {
+            "symmetrical and through apply to many_to_many fields; remove it".into()
+        }
+        ("protocol", _) => "protocol applies to ip_address fields; remove it".into(),
         _ => "remove it".into(),
     }
 }
@@ -263,6 +272,7 @@ impl Cx<'_> {
                 "auto_now" => field.auto_now = self.flag(arg, key, &what).unwrap_or(false),
                 "auto_now_add" => field.auto_now_add = self.flag(arg, key, &what).unwrap_or(false),
                 "db_constraint" => rel.db_constraint = self.flag(arg, key, &what).unwrap_or(true),
+                "symmetrical" => rel.symmetrical = self.flag(arg, key, &what),
                 _ => {
                     let Some(v) = self.value(arg, key, &format!("{k} = ...")) else {
                         continue;
@@ -475,6 +485,15 @@ impl Cx<'_> {
                 rel.related_name = self.name_value(v, what, "related_name = \"items\"")
             }
             "to_field" => rel.to_field = self.name_value(v, what, "to_field = \"code\""),
+            "through" => rel.through = self.target(v, what, "through = Membership"),
+            "protocol" => {
+                if let Some(s) = self.string(v, what, "protocol = \"ipv4\"") {
+                    match IpProtocol::parse(s) {
+                        Some(p) => field.protocol = p,
+                        None => self.unknown_value(v, s, "protocol", ["both", "ipv4", "ipv6"]),
+                    }
+                }
+            }
             "on_delete" => {
                 if let Some(s) = self.string(v, what, "on_delete = \"cascade\"") {
                     rel.on_delete = OnDelete::parse(s);

@@ -29,6 +29,7 @@ mod attr;
 mod choices;
 mod cx;
 mod field;
+mod lists;
 mod model;
 mod span;
 mod types;
@@ -221,7 +222,11 @@ pub fn parse(
     let limit = name_limit(project);
     let mut keys = Vec::new();
     let mut raws = Vec::new();
+    let mut implicit_ids = Vec::new();
     for mut m in models {
+        if let Some(id) = m.implicit_id.take() {
+            implicit_ids.push((m.name.text.to_string(), id));
+        }
         for d in &mut m.fields {
             if let Some((name, _)) = &d.choices {
                 d.field.choices =
@@ -248,6 +253,9 @@ pub fn parse(
         raws.push(m.into_raw());
     }
     let schema = build_schema(project.clone(), raws, diags);
+    for (model, (rust, at)) in implicit_ids {
+        check_implicit_id(&schema, &model, &rust, at, diags);
+    }
     for (model, field, to, rust) in keys {
         check_key_type(&schema, &model, &field, &to, &rust, diags);
     }
@@ -355,6 +363,40 @@ fn resolve_choices(
         enum_name: Some(decl.name.clone()),
         span: name.span,
     })
+}
+
+/// A struct's `id` field that stands for the implicit key holds the key's Rust type (`i64`
+/// for the default `big_auto`).
+fn check_implicit_id(
+    schema: &Schema,
+    model: &str,
+    rust: &types::RustType,
+    at: crate::source::Span,
+    diags: &mut Diagnostics,
+) {
+    let Some(key) = schema.model(model).and_then(|m| m.pk()) else {
+        return;
+    };
+    let Some(expected) = Class::of_key(key.ty) else {
+        return;
+    };
+    if rust.class == Some(expected) && !rust.option {
+        return;
+    }
+    diags.push(
+        Diagnostic::error(format!(
+            "the Rust type of `{model}.id` is `{}`, but the implicit key `id` is {} (`{}`)",
+            rust.text,
+            key.ty.as_str(),
+            expected.rust()
+        ))
+        .at(at)
+        .label("not the key's type")
+        .help(format!(
+            "write `id: {}`, or declare the key: #[model(primary_key, ...)]",
+            expected.rust()
+        )),
+    );
 }
 
 /// A foreign key is held in the Rust type of its target's key (`collection: i64` for a
@@ -488,6 +530,72 @@ mod tests {
         assert_eq!(
             messages,
             ["unknown field option `max_lenght`\n\n= help: did you mean `max_length`?"]
+        );
+    }
+
+    #[test]
+    fn derive_model_reads_constraints_and_field_options_as_models_toml_does() {
+        let item: syn::ItemStruct = syn::parse_str(
+            r#"#[model(constraints = [
+                unique(fields = ["host"], name = "server_host_uniq", condition = "port > 0"),
+                check(check = per_dialect(default = "port > 0", sqlite = "port >= 1"), name = "port_ok"),
+            ])]
+            struct Server {
+                #[model(protocol = "ipv6", default = "::1")]
+                host: std::net::IpAddr,
+                port: i32,
+                #[model(default = "PT1M30S")]
+                timeout: chrono::TimeDelta,
+            }"#,
+        )
+        .expect("valid Rust");
+        let model = derive_model(&item, &Project::default()).expect("no problems");
+        let names: Vec<_> = model
+            .meta
+            .constraints
+            .iter()
+            .map(|c| match c {
+                crate::ir::Constraint::Unique {
+                    name, condition, ..
+                } => (name.as_ref().map(|n| n.as_str()), condition.is_some()),
+                crate::ir::Constraint::Check { name, check, .. } => (
+                    name.as_ref().map(|n| n.as_str()),
+                    matches!(check.kind, crate::ir::SqlExprKind::PerDialect(_)),
+                ),
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [(Some("server_host_uniq"), true), (Some("port_ok"), true)]
+        );
+        let host = model.field("host").expect("host");
+        assert_eq!(host.protocol, crate::ir::IpProtocol::Ipv6);
+        assert_eq!(host.default.as_deref(), Some(&Value::Str("::1".into())));
+        let timeout = model.field("timeout").expect("timeout");
+        assert_eq!(
+            timeout.default.as_deref(),
+            Some(&Value::Duration(90_000_000))
+        );
+    }
+
+    #[test]
+    fn bad_constraint_kinds_and_dialects_are_problems() {
+        let item: syn::ItemStruct = syn::parse_str(
+            r#"#[model(constraints = [uniqe(fields = ["a"]), check(per_dialect(sqlsrv = "a > 0"))])]
+            struct T { a: i32 }"#,
+        )
+        .expect("valid Rust");
+        let problems = derive_model(&item, &Project::default()).expect_err("problems");
+        let messages: Vec<String> = problems
+            .iter()
+            .map(|p| p.diagnostic.message.clone())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown constraint type `uniqe`",
+                "unknown dialect `sqlsrv`",
+            ]
         );
     }
 

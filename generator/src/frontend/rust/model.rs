@@ -2,11 +2,12 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::frontend::toml::{RawMeta, RawModel};
-use crate::ir::{Constraint, FieldSet, Index, IndexField, Name, OrderBy};
+use crate::ir::{Name, OrderBy};
 
-use super::attr::{Arg, Key, Val, ValKind};
+use super::attr::{Arg, Key, Val};
 use super::cx::Cx;
 use super::field::FieldDecl;
+use super::lists::{CONSTRAINTS_EXAMPLE, signed};
 use super::span::Tokens;
 
 /// Every `#[model(...)]` key of a struct.
@@ -18,8 +19,10 @@ pub(crate) const MODEL_KEYS: &[&str] = &[
     "indexes",
     "unique_together",
     "checks",
+    "constraints",
     "abstract",
     "managed",
+    "proxy",
     "extends",
     "db_comment",
     "verbose_name",
@@ -39,6 +42,10 @@ pub(crate) struct ModelDecl {
     /// `app = "..."`, when written.
     pub app: Option<Name>,
     pub tokens: Tokens,
+    /// A field `id` without `#[model(...)]` in a struct with no primary key: the struct's
+    /// place for the implicit key, which the model gets as in models.toml. Its Rust type and
+    /// where that is, for the check against the key's type.
+    pub implicit_id: Option<(super::types::RustType, crate::source::Span)>,
 }
 
 impl Cx<'_> {
@@ -54,18 +61,6 @@ impl Cx<'_> {
                     .help("a model is one table: remove the generic parameters"),
             );
         }
-        let syn::Fields::Named(named) = &input.fields else {
-            self.error(
-                ident_tokens,
-                Diagnostic::error(format!("model `{model}` has no named fields"))
-                    .label("tuple or unit struct")
-                    .help(format!(
-                        "declare the fields by name: struct {model} {{ title: String }}"
-                    )),
-            );
-            return None;
-        };
-        let name = self.name(&model, ident_tokens);
         let (args, errors) = super::attr::args_of(&input.attrs, "model");
         for e in &errors {
             self.syn_error(
@@ -78,9 +73,49 @@ impl Cx<'_> {
         let mut extends = None;
         let mut app = None;
         self.meta(&model, &args, &mut meta, &mut extends, &mut app);
+        let proxy = args
+            .iter()
+            .find(|a| a.key.as_ref().is_some_and(|k| k.text == "proxy"));
+        if let Some(proxy) = proxy.filter(|_| meta.proxy.is_some()) {
+            let has_extends = args
+                .iter()
+                .any(|a| a.key.as_ref().is_some_and(|k| k.text == "extends"));
+            if !has_extends {
+                // Said here, in the attribute's words; the model is then read as a model
+                // with a table of its own.
+                self.error(
+                    proxy.tokens(),
+                    Diagnostic::error(format!(
+                        "proxy model `{model}` does not say which model it stands for"
+                    ))
+                    .label("proxy without `extends`")
+                    .help(format!(
+                        "name the model it stands for: #[model(proxy, extends = Model)] struct {model};"
+                    )),
+                );
+                meta.proxy = None;
+            }
+        }
+        let named = match &input.fields {
+            syn::Fields::Named(named) => Some(named),
+            // A proxy has no fields of its own: `struct RecentPost;` says so.
+            syn::Fields::Unit if proxy.is_some() => None,
+            _ => {
+                self.error(
+                    ident_tokens,
+                    Diagnostic::error(format!("model `{model}` has no named fields"))
+                        .label("tuple or unit struct")
+                        .help(format!(
+                            "declare the fields by name: struct {model} {{ title: String }} (only a proxy, #[model(proxy, extends = Model)], may be a unit struct)"
+                        )),
+                );
+                return None;
+            }
+        };
+        let name = self.name(&model, ident_tokens);
 
         let mut fields = Vec::new();
-        for f in &named.named {
+        for f in named.iter().flat_map(|n| &n.named) {
             let Some(decl) = self.field(&model, f) else {
                 continue;
             };
@@ -105,6 +140,22 @@ impl Cx<'_> {
             }
             fields.push(decl);
         }
+        // `pub id: i64` with no attribute, and no primary key declared: the implicit key,
+        // which the repository reads into the struct like any column.
+        let mut implicit_id = None;
+        if !fields.iter().any(|d| d.field.primary_key) {
+            let plain_id = named.iter().flat_map(|n| &n.named).any(|f| {
+                f.ident.as_ref().is_some_and(|i| i == "id")
+                    && !f.attrs.iter().any(|a| a.path().is_ident("model"))
+            });
+            if let Some(i) = fields.iter().position(|d| d.field.name.text == "id") {
+                if plain_id {
+                    let d = fields.remove(i);
+                    let at = self.loc.locate(d.rust.tokens);
+                    implicit_id = Some((d.rust, at));
+                }
+            }
+        }
         Some(ModelDecl {
             name,
             extends,
@@ -112,6 +163,7 @@ impl Cx<'_> {
             fields,
             app,
             tokens: ident_tokens,
+            implicit_id,
         })
     }
 
@@ -162,6 +214,13 @@ impl Cx<'_> {
                 "managed" => {
                     raw.has_managed = true;
                     raw.meta.managed = self.flag(arg, key, &what).unwrap_or(true);
+                }
+                "proxy" => {
+                    // A bad value is reported and read as a proxy, so that the struct's
+                    // `extends` and missing fields are not reported as well.
+                    if self.flag(arg, key, &what) != Some(false) {
+                        raw.proxy = Some(self.span(arg.tokens()));
+                    }
                 }
                 _ => {
                     let Some(v) = self.value(arg, key, &format!("{k} = ...")) else {
@@ -237,6 +296,14 @@ impl Cx<'_> {
                     }
                 }
             }
+            "constraints" => {
+                raw.has_constraints = true;
+                for item in self.array(v, what, CONSTRAINTS_EXAMPLE).unwrap_or(&[]) {
+                    if let Some(c) = self.constraint(model, item) {
+                        raw.meta.constraints.push(c);
+                    }
+                }
+            }
             "checks" => {
                 raw.has_constraints = true;
                 let example =
@@ -249,173 +316,6 @@ impl Cx<'_> {
             }
             _ => {}
         }
-    }
-
-    /// `[["a", "b"], ["c"]]`, or one set written flat: `["a", "b"]`.
-    fn unique_together(&mut self, v: &Val, what: &str) -> Vec<FieldSet> {
-        let example = "unique_together = [[\"a\", \"b\"]]";
-        let Some(items) = self.array(v, what, example) else {
-            return Vec::new();
-        };
-        if !items.is_empty() && items.iter().all(|i| matches!(i.kind, ValKind::Str(_))) {
-            return vec![FieldSet {
-                fields: self.names(v, what, example),
-                span: self.span(v.tokens),
-            }];
-        }
-        let entry = format!("an entry of {what}");
-        items
-            .iter()
-            .map(|item| FieldSet {
-                fields: self.names(item, &entry, example),
-                span: self.span(item.tokens),
-            })
-            .collect()
-    }
-
-    /// `["a", "-b"]` or `index(fields = [...], name = "...", condition = "...")`.
-    fn index(&mut self, model: &str, item: &Val, example: &str) -> Option<Index> {
-        let what = format!("an index of `{model}`");
-        let span = self.span(item.tokens);
-        let fields_of = |cx: &mut Self, v: &Val| -> Vec<IndexField> {
-            cx.names(v, &format!("`fields` of {what}"), example)
-                .into_iter()
-                .map(|n| {
-                    let (descending, field) = signed(n);
-                    IndexField { field, descending }
-                })
-                .collect()
-        };
-        match &item.kind {
-            ValKind::Array(_) => Some(Index {
-                name: None,
-                fields: fields_of(self, item),
-                condition: None,
-                span,
-            }),
-            ValKind::Call(call, args) if call == "index" => {
-                let mut index = Index {
-                    name: None,
-                    fields: Vec::new(),
-                    condition: None,
-                    span,
-                };
-                let mut has_fields = false;
-                for arg in args {
-                    let (Some(key), Some(v)) = (&arg.key, &arg.value) else {
-                        self.error(
-                            arg.tokens(),
-                            Diagnostic::error(format!("expected `key = value` in {what}"))
-                                .label("not `key = value`")
-                                .help("write index(fields = [\"a\", \"-b\"], name = \"...\", condition = \"...\")"),
-                        );
-                        continue;
-                    };
-                    match key.text.as_str() {
-                        "fields" => {
-                            has_fields = true;
-                            index.fields = fields_of(self, v);
-                        }
-                        "name" => {
-                            index.name =
-                                self.name_value(v, &format!("`name` of {what}"), "name = \"...\"")
-                        }
-                        "condition" => {
-                            index.condition = self.sql(v, &format!("`condition` of {what}"))
-                        }
-                        _ => {
-                            self.unknown_key(key, "index option", &["fields", "name", "condition"])
-                        }
-                    }
-                }
-                if !has_fields {
-                    self.error(
-                        item.tokens,
-                        Diagnostic::error(format!("{what} has no `fields`"))
-                            .label("no fields")
-                            .help("write index(fields = [\"field\", \"-other\"])"),
-                    );
-                    return None;
-                }
-                Some(index)
-            }
-            _ => {
-                self.mismatch(
-                    item,
-                    "an array of field names or index(...)",
-                    &what,
-                    format!("write {example}"),
-                );
-                None
-            }
-        }
-    }
-
-    /// `"price >= 0"` or `check("price >= 0", name = "...")`.
-    fn check(&mut self, model: &str, item: &Val, example: &str) -> Option<Constraint> {
-        let what = format!("a check of `{model}`");
-        let span = self.span(item.tokens);
-        match &item.kind {
-            ValKind::Str(_) => Some(Constraint::Check {
-                name: None,
-                check: self.sql(item, &what)?,
-                span,
-            }),
-            ValKind::Call(call, args) if call == "check" => {
-                let mut name = None;
-                let mut check = None;
-                for arg in args {
-                    match (&arg.key, &arg.value) {
-                        (None, Some(v)) if check.is_none() => check = Some(self.sql(v, &what)),
-                        (Some(key), Some(v)) if key.text == "name" => {
-                            name =
-                                self.name_value(v, &format!("`name` of {what}"), "name = \"...\"")
-                        }
-                        (Some(key), _) => self.unknown_key(key, "check option", &["name"]),
-                        _ => self.error(
-                            arg.tokens(),
-                            Diagnostic::error(format!("unexpected argument in {what}"))
-                                .label("unexpected")
-                                .help("write check(\"price >= 0\", name = \"...\")"),
-                        ),
-                    }
-                }
-                match check {
-                    Some(Some(check)) => Some(Constraint::Check { name, check, span }),
-                    Some(None) => None,
-                    None => {
-                        self.error(
-                            item.tokens,
-                            Diagnostic::error(format!("{what} has no condition"))
-                                .label("no SQL")
-                                .help("write check(\"price >= 0\", name = \"...\")"),
-                        );
-                        None
-                    }
-                }
-            }
-            _ => {
-                self.mismatch(
-                    item,
-                    "a string of SQL or check(...)",
-                    &what,
-                    format!("write {example}"),
-                );
-                None
-            }
-        }
-    }
-}
-
-/// Splits a leading `-` (descending) off a field name.
-fn signed(n: Name) -> (bool, Name) {
-    match n.text.strip_prefix('-') {
-        Some(rest) => {
-            let mut span = n.span;
-            span.start = (span.start + 1).min(span.end);
-            (true, Name::new(rest, span))
-        }
-        None => (false, n),
     }
 }
 
