@@ -16,6 +16,7 @@ pub mod apply;
 pub mod cli;
 pub mod codegen;
 pub mod ddl;
+pub mod derive;
 pub mod diagnostics;
 pub mod frontend;
 pub mod ir;

@@ -1,5 +1,5 @@
-//! Issue 4's code generation benchmark: `modelc::codegen::rust::generate` (context, templates,
-//! syn check and prettyplease formatting, in parallel chunks) for 100, 1,000 and 10,000
+//! Issue 4's code generation benchmark: `modelc::codegen::rust::generate` (contexts and the
+//! built-in templates, in parallel chunks) for 100, 1,000 and 10,000
 //! synthetic models, for PostgreSQL. The models are compiled once per size, outside the
 //! timing; only `generate` is timed. The whole-process time of the CLI is taken with
 //! hyperfine (see BENCHMARKS.md).

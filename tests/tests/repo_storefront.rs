@@ -1,5 +1,6 @@
-//! The storefront's generated repositories (`modelc_generated::storefront::<dialect>`) on each
-//! real database: every method of every model, values at the edges of their types, choices,
+//! The storefront's generated repositories (`modelc_generated::storefront::<dialect>`), and
+//! the same storefront declared as `#[derive(Model)]` structs (`modelc_derived_<dialect>`), on
+//! each real database: every method of every model, values at the edges of their types, choices,
 //! foreign keys refused and carried out by the database (and checked at commit where they are
 //! deferred), transactions rolled back, and `insert_many` of 100,000 rows.
 //!
@@ -29,13 +30,25 @@ fn storefront() -> modelc::Compilation {
 /// The tests of one dialect: `$module` names the generated module and the test module,
 /// `$pool` the sqlx pool type.
 macro_rules! storefront_tests {
-    ($module:ident, $dialect:expr, $pool:ty) => {
+    (
+        $module:ident,
+        $dialect:expr,
+        $pool:ty,
+        [$($code:tt)+],
+        $collection_id:ident,
+        $address_id:ident,
+        $customer_id:ident
+    ) => {
         mod $module {
             use super::*;
             use chrono::{NaiveDate, SubsecRound, Utc};
-            use modelc_generated::storefront::$module::*;
+            use $($code)+::*;
 
             const DIALECT: DialectName = $dialect;
+
+            /// The error of an unknown code (the derive's enums each have their own type;
+            /// the generated file shares one).
+            type UnknownChoice = <CustomerMembership as std::str::FromStr>::Err;
 
             /// A fresh database with the storefront's tables, and a pool on it. `None`:
             /// the server is unreachable (skipped; a failure under CI=true).
@@ -57,7 +70,7 @@ macro_rules! storefront_tests {
                     description: String::new(),
                     price: dec("1.00"),
                     inventory: 0,
-                    collection_id,
+                    $collection_id: collection_id,
                 }
             }
 
@@ -69,7 +82,7 @@ macro_rules! storefront_tests {
                     phone_number: "+1 555 0100".into(),
                     birth_date: None,
                     membership: CustomerMembership::Bronze,
-                    address_id: None,
+                    $address_id: None,
                 }
             }
 
@@ -120,7 +133,7 @@ macro_rules! storefront_tests {
                         description,
                         price: dec(price),
                         inventory,
-                        collection_id: c.id,
+                        $collection_id: c.id,
                     };
                     let p = Product::insert(&pool, &new)
                         .await
@@ -132,14 +145,14 @@ macro_rules! storefront_tests {
                             &p.description,
                             p.price,
                             p.inventory,
-                            p.collection_id
+                            p.$collection_id
                         ),
                         (
                             &new.title,
                             &new.description,
                             new.price,
                             new.inventory,
-                            new.collection_id
+                            new.$collection_id
                         ),
                         "product {what} as inserted"
                     );
@@ -180,7 +193,7 @@ macro_rules! storefront_tests {
                     phone_number: text("p", 255),
                     birth_date: Some(NaiveDate::from_ymd_opt(9999, 12, 31).unwrap()),
                     membership: CustomerMembership::Gold,
-                    address_id: None,
+                    $address_id: None,
                 };
                 let cu = Customer::insert(&pool, &max)
                     .await
@@ -194,7 +207,7 @@ macro_rules! storefront_tests {
                         phone_number: max.phone_number.clone(),
                         birth_date: max.birth_date,
                         membership: max.membership,
-                        address_id: None,
+                        $address_id: None,
                     }
                 );
                 assert_eq!(
@@ -235,7 +248,7 @@ macro_rules! storefront_tests {
                     &NewAddress {
                         street: text("s", 255),
                         city: text("c", 255),
-                        customer_id: email.clone(),
+                        $customer_id: email.clone(),
                     },
                 )
                 .await
@@ -252,7 +265,7 @@ macro_rules! storefront_tests {
                 );
                 let mut cu = cu;
                 assert_eq!(cu.fetch_address(&pool).await.unwrap(), None);
-                cu.address_id = Some(a.id);
+                cu.$address_id = Some(a.id);
                 cu.membership = CustomerMembership::Bronze;
                 cu.update(&pool).await.expect("update customer");
                 assert_eq!(
@@ -277,7 +290,7 @@ macro_rules! storefront_tests {
                     &pool,
                     &NewOrder {
                         payment_status: OrderPaymentStatus::Pending,
-                        customer_id: email.clone(),
+                        $customer_id: email.clone(),
                     },
                 )
                 .await
@@ -351,7 +364,7 @@ macro_rules! storefront_tests {
                     .await
                     .unwrap();
                 let mut moved = p.clone();
-                moved.collection_id = c.id + 1000;
+                moved.$collection_id = c.id + 1000;
                 assert_fk_violation(moved.update(&pool).await, "a product moved to nowhere");
                 // PROTECT: the collection stays while a product points at it.
                 assert_fk_violation(c.delete(&pool).await, "delete a protected collection");
@@ -365,7 +378,7 @@ macro_rules! storefront_tests {
                         &pool,
                         &NewOrder {
                             payment_status: OrderPaymentStatus::Failed,
-                            customer_id: "nobody@example.com".into(),
+                            $customer_id: "nobody@example.com".into(),
                         },
                     )
                     .await,
@@ -375,7 +388,7 @@ macro_rules! storefront_tests {
                     &pool,
                     &NewOrder {
                         payment_status: OrderPaymentStatus::Completed,
-                        customer_id: cu.email.clone(),
+                        $customer_id: cu.email.clone(),
                     },
                 )
                 .await
@@ -385,13 +398,13 @@ macro_rules! storefront_tests {
                     &NewAddress {
                         street: "1 Main St".into(),
                         city: "Springfield".into(),
-                        customer_id: cu.email.clone(),
+                        $customer_id: cu.email.clone(),
                     },
                 )
                 .await
                 .unwrap();
                 let mut cu = cu;
-                cu.address_id = Some(a.id);
+                cu.$address_id = Some(a.id);
                 cu.update(&pool).await.unwrap();
                 // PROTECT from Order.
                 assert_fk_violation(cu.delete(&pool).await, "delete a customer with orders");
@@ -399,14 +412,14 @@ macro_rules! storefront_tests {
                 // SET NULL: deleting the address clears the customer's key.
                 assert!(a.delete(&pool).await.unwrap());
                 let got = Customer::get(&pool, &cu.email).await.unwrap().unwrap();
-                assert_eq!(got.address_id, None, "set_null on delete");
+                assert_eq!(got.$address_id, None, "set_null on delete");
                 // CASCADE: deleting the customer deletes its addresses.
                 let a2 = Address::insert(
                     &pool,
                     &NewAddress {
                         street: "2 Main St".into(),
                         city: "Springfield".into(),
-                        customer_id: cu.email.clone(),
+                        $customer_id: cu.email.clone(),
                     },
                 )
                 .await
@@ -606,7 +619,7 @@ macro_rules! storefront_tests {
                     .map(|c| NewAddress {
                         street: text("s", 255),
                         city: "Köln".into(),
-                        customer_id: c.email.clone(),
+                        $customer_id: c.email.clone(),
                     })
                     .collect();
                 assert_eq!(Address::insert_many(&pool, &addresses).await.unwrap(), 3);
@@ -623,7 +636,7 @@ macro_rules! storefront_tests {
                     .into_iter()
                     .map(|s| NewOrder {
                         payment_status: s,
-                        customer_id: customers[0].email.clone(),
+                        $customer_id: customers[0].email.clone(),
                     })
                     .collect();
                 assert_eq!(Order::insert_many(&pool, &orders).await.unwrap(), 3);
@@ -664,7 +677,7 @@ macro_rules! storefront_tests {
                         description: String::new(),
                         price: Decimal::new(i64::from(i % 1_000_000), 2),
                         inventory: i,
-                        collection_id: c.id,
+                        $collection_id: c.id,
                     })
                     .collect();
                 let started = std::time::Instant::now();
@@ -710,6 +723,62 @@ macro_rules! storefront_tests {
     };
 }
 
-storefront_tests!(postgres, DialectName::Postgres, sqlx::PgPool);
-storefront_tests!(mysql, DialectName::MySql, sqlx::MySqlPool);
-storefront_tests!(sqlite, DialectName::Sqlite, sqlx::SqlitePool);
+// The generated code (`modelc generate rust`, through build.rs): relation fields named as
+// Django's attname (`collection_id`).
+storefront_tests!(
+    postgres,
+    DialectName::Postgres,
+    sqlx::PgPool,
+    [modelc_generated::storefront::postgres],
+    collection_id,
+    address_id,
+    customer_id
+);
+storefront_tests!(
+    mysql,
+    DialectName::MySql,
+    sqlx::MySqlPool,
+    [modelc_generated::storefront::mysql],
+    collection_id,
+    address_id,
+    customer_id
+);
+storefront_tests!(
+    sqlite,
+    DialectName::Sqlite,
+    sqlx::SqlitePool,
+    [modelc_generated::storefront::sqlite],
+    collection_id,
+    address_id,
+    customer_id
+);
+
+// The same storefront declared as `#[derive(Model)]` structs (tests/derived/*): relation
+// fields named as the struct names them (`collection`).
+storefront_tests!(
+    derived_postgres,
+    DialectName::Postgres,
+    sqlx::PgPool,
+    [modelc_derived_postgres],
+    collection,
+    address,
+    customer
+);
+storefront_tests!(
+    derived_mysql,
+    DialectName::MySql,
+    sqlx::MySqlPool,
+    [modelc_derived_mysql],
+    collection,
+    address,
+    customer
+);
+storefront_tests!(
+    derived_sqlite,
+    DialectName::Sqlite,
+    sqlx::SqlitePool,
+    [modelc_derived_sqlite],
+    collection,
+    address,
+    customer
+);

@@ -1,0 +1,12 @@
+use modelc_macros::Model;
+
+#[derive(Model)]
+#[model(app = "store")]
+struct Product {
+    #[model(primary_key, auto)]
+    id: i64,
+    #[model(foreign_key = "Collection", on_delete = "protect")]
+    collection: i64,
+}
+
+fn main() {}
