@@ -51,7 +51,9 @@ pub struct Placed {
 /// What a derive expands to.
 #[derive(Debug, Default)]
 pub struct Expansion {
-    /// The Rust to emit (empty when there are errors).
+    /// The Rust to emit: with errors, a fallback that declares what the expansion would
+    /// (the `New` struct, the repository's methods, the enum's), with bodies that are never
+    /// run, so that code using them reports no errors of its own.
     pub code: String,
     /// The item's own mistakes, at their tokens.
     pub errors: Vec<syn::Error>,
@@ -153,6 +155,15 @@ fn load(models: Option<&Path>, file: Option<&Path>) -> Loaded {
     }
 }
 
+/// Forgets the projects compiled so far, as a new compilation of a crate starts without
+/// them (for the benchmarks of a first expansion).
+#[doc(hidden)]
+pub fn forget_projects() {
+    if let Ok(mut cache) = PROJECTS.lock() {
+        *cache = None;
+    }
+}
+
 /// The expansion of the derive on `item` (a struct for `Model`, an enum for `Choices`).
 pub fn expand(item: &syn::Item, site: &Site) -> Expansion {
     with_project(site, |loaded| expand_in(item, site, loaded))
@@ -165,18 +176,9 @@ fn expand_in(item: &syn::Item, site: &Site, loaded: &Loaded) -> Expansion {
         .as_ref()
         .map(|s| s.project.clone())
         .unwrap_or_default();
-    // The item's own mistakes, on its tokens.
-    let (name, derived, own) = match item {
-        syn::Item::Struct(s) => (
-            s.ident.to_string(),
-            true,
-            frontend::rust::derive_model(s, &project).err(),
-        ),
-        syn::Item::Enum(e) => (
-            e.ident.to_string(),
-            false,
-            frontend::rust::derive_choices(e).err(),
-        ),
+    let (name, derived) = match item {
+        syn::Item::Struct(s) => (s.ident.to_string(), true),
+        syn::Item::Enum(e) => (e.ident.to_string(), false),
         _ => {
             return Expansion {
                 errors: vec![syn::Error::new(
@@ -187,15 +189,29 @@ fn expand_in(item: &syn::Item, site: &Site, loaded: &Loaded) -> Expansion {
             };
         }
     };
-    if let Some(problems) = own.filter(|p| !p.is_empty()) {
-        return Expansion {
-            errors: problems.iter().map(|p| p.to_syn_error()).collect(),
-            ..Expansion::default()
+    // When the project does not compile, the item's own mistakes, on its tokens. (When it
+    // does, the item has none: the project's compilation read it, with the other models it
+    // names, which the item alone cannot see.)
+    if loaded.compilation.schema.is_none() {
+        let own = match item {
+            syn::Item::Struct(s) => frontend::rust::derive_model(s, &project).err(),
+            syn::Item::Enum(e) => frontend::rust::derive_choices(e).err(),
+            _ => None,
         };
+        if let Some(problems) = own.filter(|p| !p.is_empty()) {
+            return Expansion {
+                code: fallback(item),
+                errors: problems.iter().map(|p| p.to_syn_error()).collect(),
+                ..Expansion::default()
+            };
+        }
     }
     let c = &loaded.compilation;
     let Some(schema) = &c.schema else {
-        return project_errors(loaded, &name, site);
+        return Expansion {
+            code: fallback(item),
+            ..project_errors(loaded, &name, site)
+        };
     };
     let (derives, types) = match item {
         syn::Item::Struct(s) => (other_derives(&s.attrs), field_types(s)),
@@ -205,7 +221,10 @@ fn expand_in(item: &syn::Item, site: &Site, loaded: &Loaded) -> Expansion {
     // primary key too.
     if let (syn::Item::Struct(s), Some(m)) = (
         item,
-        schema.models.iter().find(|m| m.name.text == name.as_str()),
+        schema
+            .models
+            .iter()
+            .find(|m| m.name.text == name.as_str() && m.has_table()),
     ) {
         let missing: Vec<syn::Error> = m
             .fields
@@ -226,7 +245,28 @@ fn expand_in(item: &syn::Item, site: &Site, loaded: &Loaded) -> Expansion {
             .collect();
         if !missing.is_empty() {
             return Expansion {
+                code: fallback(item),
                 errors: missing,
+                ..Expansion::default()
+            };
+        }
+    }
+    // A struct the project did not read (its file is not in `[project] sources`).
+    if let syn::Item::Struct(st) = item {
+        let known = schema
+            .models
+            .iter()
+            .chain(&schema.abstracts)
+            .any(|m| m.name.text == name.as_str());
+        if !known {
+            return Expansion {
+                code: fallback(item),
+                errors: vec![syn::Error::new(
+                    st.ident.span(),
+                    format!(
+                        "`{name}` is not among the project's models: its file is not one of the `[project] sources` of models.toml\n\n= help: add the file of `{name}` to `sources` in the crate's models.toml"
+                    ),
+                )],
                 ..Expansion::default()
             };
         }
@@ -246,6 +286,7 @@ fn expand_in(item: &syn::Item, site: &Site, loaded: &Loaded) -> Expansion {
             ..Expansion::default()
         },
         Err(diags) => Expansion {
+            code: fallback(item),
             unplaced: diags.iter().map(render).collect(),
             ..Expansion::default()
         },
@@ -281,6 +322,82 @@ fn project_errors(loaded: &Loaded, name: &str, site: &Site) -> Expansion {
         }
     }
     out
+}
+
+/// What an item with errors (its own, or its project's) expands to besides them: the names
+/// the expansion would declare, so that one mistake is reported once and not again at every
+/// use of `NewProduct` or `Product::insert`. Nothing of it runs: the crate does not compile.
+fn fallback(item: &syn::Item) -> String {
+    let tokens = |t: &dyn quote::ToTokens| t.to_token_stream().to_string();
+    let never = "panic!(\"the #[derive] reported errors\")";
+    match item {
+        syn::Item::Struct(s) => {
+            let name = s.ident.to_string();
+            let mut new_fields = String::new();
+            let mut filters = String::new();
+            for f in &s.fields {
+                let Some(ident) = &f.ident else { continue };
+                let attrs: String = f.attrs.iter().map(|a| tokens(a)).collect();
+                let filled = ["auto_now", "auto_now_add", "auto", "many_to_many"]
+                    .iter()
+                    .any(|o| {
+                        attrs
+                            .split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .any(|w| w == *o)
+                    });
+                if !filled && ident != "id" {
+                    new_fields.push_str(&format!("pub {ident}: {},", tokens(&f.ty)));
+                }
+                if attrs.contains("foreign_key") || attrs.contains("one_to_one") {
+                    filters.push_str(&format!(
+                        "pub async fn filter_by_{ident}<E, V>(_: E, _: V) -> Result<Vec<Self>, sqlx::Error> {{ {never} }}"
+                    ));
+                }
+            }
+            format!(
+                "pub struct New{name} {{ {new_fields} }}
+                #[allow(dead_code, unused, clippy::all)]
+                const _: () = {{
+                    impl {name} {{
+                        pub const TABLE: &'static str = \"\";
+                        pub const COLUMNS: &'static str = \"\";
+                        pub const INSERT_CHUNK: usize = 1;
+                        pub async fn insert<C, N>(_: C, _: N) -> Result<Self, sqlx::Error> {{ {never} }}
+                        pub async fn insert_many<C, R>(_: C, _: R) -> Result<u64, sqlx::Error> {{ {never} }}
+                        pub async fn get<E, K>(_: E, _: K) -> Result<Option<Self>, sqlx::Error> {{ {never} }}
+                        pub async fn list<E>(_: E, _: i64, _: i64) -> Result<Vec<Self>, sqlx::Error> {{ {never} }}
+                        pub async fn count<E>(_: E) -> Result<i64, sqlx::Error> {{ {never} }}
+                        pub async fn update<E>(&mut self, _: E) -> Result<(), sqlx::Error> {{ {never} }}
+                        pub async fn delete<E>(&self, _: E) -> Result<bool, sqlx::Error> {{ {never} }}
+                        {filters}
+                    }}
+                }};"
+            )
+        }
+        syn::Item::Enum(e) => {
+            let name = e.ident.to_string();
+            let variants: Vec<String> = e
+                .variants
+                .iter()
+                .map(|v| format!("Self::{}", v.ident))
+                .collect();
+            format!(
+                "#[allow(dead_code, unused, clippy::all)]
+                const _: () = {{
+                    impl {name} {{
+                        pub const ALL: [Self; {n}] = [{all}];
+                        pub const fn code(self) -> &'static str {{ {never} }}
+                        pub const fn as_str(self) -> &'static str {{ {never} }}
+                        pub const fn label(self) -> &'static str {{ {never} }}
+                        pub fn from_code<C>(_: C) -> Option<Self> {{ {never} }}
+                    }}
+                }};",
+                n = variants.len(),
+                all = variants.join(", ")
+            )
+        }
+        _ => String::new(),
+    }
 }
 
 /// The derives of a struct besides `Model`, as written: `Debug, Clone, serde::Serialize`.

@@ -91,22 +91,20 @@ fn expand(input: TokenStream) -> TokenStream {
     for message in out.unplaced {
         errors.push(syn::Error::new(name, message));
     }
-    if !errors.is_empty() {
-        let mut all = proc_macro2::TokenStream::new();
-        for e in errors {
-            all.extend(e.to_compile_error());
-        }
-        return all.into();
-    }
-    match out.code.parse::<proc_macro2::TokenStream>() {
-        Ok(code) => code.into(),
+    // With errors, the code is a fallback declaring what the expansion would, so that code
+    // using it reports nothing more.
+    let mut all = match out.code.parse::<proc_macro2::TokenStream>() {
+        Ok(code) => code,
         Err(e) => syn::Error::new(
             name,
             format!("modelc generated Rust that does not parse ({e}); this is a bug in modelc"),
         )
-        .to_compile_error()
-        .into(),
+        .to_compile_error(),
+    };
+    for e in errors {
+        all.extend(e.to_compile_error());
     }
+    all.into()
 }
 
 /// The spans of every token of `item`, groups included.

@@ -24,6 +24,7 @@ pub mod random_models;
 pub mod repo;
 pub mod synth;
 pub mod synth_history;
+pub mod synth_rust;
 
 /// The `modelc` binary of the workspace, built (or found fresh) once per test process with
 /// `cargo build -p modelc --bin modelc`: tests outside the `modelc` crate have no

@@ -317,7 +317,13 @@ pub fn derive(
     item: Derived<'_>,
 ) -> Result<Option<String>, Vec<Diagnostic>> {
     let d = ddl::dialect_for(dialect);
-    let env = environment(None).map_err(|e| vec![e])?;
+    // The built-in templates, compiled once for all the derives of a crate.
+    static BUILT_IN: std::sync::OnceLock<Result<Environment<'static>, Diagnostic>> =
+        std::sync::OnceLock::new();
+    let env = BUILT_IN
+        .get_or_init(|| environment(None))
+        .as_ref()
+        .map_err(|e| vec![e.clone()])?;
     let plan = context::SetDefaultPlan::new(schema, dialect);
     let head = |uses: &context::Uses| {
         let file = context::file(dialect, uses);
