@@ -18,6 +18,8 @@ write_crate() { # name, kind
     local dir=$work/$1
     mkdir -p "$dir/src"
     cp "$work/models.rs" "$dir/models.rs"
+    # The workspace's versions of every crate (the scratch crates resolve nothing new).
+    cp "$root/Cargo.lock" "$dir/Cargo.lock"
     cat > "$dir/Cargo.toml" <<TOML
 [package]
 name = "bench-$1"
@@ -28,7 +30,7 @@ publish = false
 [workspace]
 
 [dependencies]
-sqlx = { version = "0.9", default-features = false, features = ["runtime-tokio", "postgres", "chrono", "rust_decimal", "macros"] }
+sqlx = { version = "0.9", default-features = false, features = ["runtime-tokio", "sqlite", "postgres", "mysql", "migrate", "chrono", "rust_decimal"] }
 serde = { version = "1", features = ["derive"] }
 chrono = { version = "0.4", default-features = false, features = ["std", "clock", "serde"] }
 rust_decimal = { version = "1", features = ["serde-str"] }

@@ -225,3 +225,40 @@ fn layout(code: &str) -> Result<(), String> {
         Err(problems.join("\n"))
     }
 }
+
+/// A choices enum that several models use (one `#[derive(Choices)]` enum named by fields of
+/// several structs) is written once, with the first of them: Rust refuses a type declared
+/// twice.
+#[test]
+fn an_enum_several_models_use_is_written_once() {
+    let dir = repo_root().join("target/codegen-shared-enum");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("models.rs"),
+        modelc_tests::synth_rust::models_rs(5),
+    )
+    .unwrap();
+    let toml = modelc_tests::synth_rust::models_toml("models.rs", "sqlite");
+    let c = modelc::compile_str(&dir.join("models.toml").display().to_string(), toml);
+    let Some(schema) = c.schema.as_ref() else {
+        panic!("{}", c.render_diagnostics(false));
+    };
+    for dialect in DialectName::ALL {
+        let opts = Options {
+            dialect,
+            templates: None,
+        };
+        let Ok(code) = generate(schema, &opts) else {
+            panic!("no Rust for {dialect}");
+        };
+        assert_eq!(
+            code.matches("pub enum Status {").count(),
+            1,
+            "{dialect}: `Status` is not declared exactly once"
+        );
+        assert_eq!(
+            code.matches("impl std::fmt::Display for Status {").count(),
+            1
+        );
+    }
+}

@@ -512,6 +512,21 @@ pub fn file(d: DialectName, uses: &Uses) -> FileCtx {
     }
 }
 
+/// The model that declares each choices enum, by the enum's name: the first (in the order
+/// of the models) of those whose fields use it, as several may (`choices = Status` on fields
+/// of several structs, or one `choices_enum` named twice).
+pub fn enum_owners(schema: &Schema) -> std::collections::HashMap<String, String> {
+    let mut owners = std::collections::HashMap::new();
+    for m in schema.models.iter().filter(|m| m.has_table()) {
+        for f in m.fields.iter().filter(|f| f.choices.is_some()) {
+            owners
+                .entry(enum_name(m, f))
+                .or_insert_with(|| m.name.text.to_string());
+        }
+    }
+    owners
+}
+
 /// The enum name of a choices field.
 fn enum_name(m: &Model, f: &Field) -> String {
     match f.choices.as_ref().and_then(|c| c.enum_name.as_ref()) {

@@ -148,12 +148,13 @@ pub fn generate(schema: &Schema, opts: &Options) -> Result<String, Vec<Diagnosti
     let check = overridden(templates);
     let plan = context::SetDefaultPlan::new(schema, opts.dialect);
     let tables: Vec<&Model> = schema.models.iter().filter(|m| m.has_table()).collect();
+    let owners = context::enum_owners(schema);
 
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(tables.len().max(1));
     let per = tables.len().div_ceil(threads).max(1);
-    let (env, plan) = (&env, &plan);
+    let (env, plan, owners) = (&env, &plan, &owners);
     // Each thread builds its models' contexts and renders them one after the other into one
     // buffer. A buffer reserves more than it will need (pages never written cost nothing),
     // so it is not grown by copying: fresh pages, which the kernel zeroes, were a fifth of
@@ -183,7 +184,7 @@ pub fn generate(schema: &Schema, opts: &Options) -> Result<String, Vec<Diagnosti
                         }
                     };
                     for m in chunk {
-                        let ctx = match context::model(
+                        let mut ctx = match context::model(
                             schema,
                             m,
                             d,
@@ -198,6 +199,12 @@ pub fn generate(schema: &Schema, opts: &Options) -> Result<String, Vec<Diagnosti
                             }
                         };
                         out.uses.add(&ctx);
+                        // An enum several models use is written once, with the first.
+                        ctx.enums.retain(|e| {
+                            owners
+                                .get(&e.name)
+                                .is_none_or(|o| *o == m.name.text.as_str())
+                        });
                         if let Err(e) =
                             render_model(&template, &ctx, &mut out.code, check, templates)
                         {
