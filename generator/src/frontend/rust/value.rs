@@ -2,7 +2,7 @@
 //! the IR holds the same [`Value`] models.toml would give.
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Date, DateTime, DefaultFn, FieldType, Time, Value};
+use crate::ir::{Date, DefaultFn, FieldType, Value};
 
 use super::attr::{Val, ValKind};
 use super::cx::Cx;
@@ -193,34 +193,7 @@ fn date(s: &str) -> Option<Date> {
 
 /// Canonical decimal text: optional `-`, digits, optional `.digits` (as models.toml reads it).
 fn decimal(s: &str) -> Result<String, Problem> {
-    let t = s.trim();
-    let (sign, digits) = match t.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", t.strip_prefix('+').unwrap_or(t)),
-    };
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    let ok = !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-        && !(digits.contains('.') && frac.is_empty());
-    if !ok {
-        return Err((
-            format!("`{s}` is not a decimal number"),
-            "write digits with an optional fraction, e.g. \"12.50\"".into(),
-        ));
-    }
-    let int = int.trim_start_matches('0');
-    let int = if int.is_empty() { "0" } else { int };
-    let sign = if int == "0" && frac.bytes().all(|b| b == b'0') {
-        ""
-    } else {
-        sign
-    };
-    Ok(if frac.is_empty() {
-        format!("{sign}{int}")
-    } else {
-        format!("{sign}{int}.{frac}")
-    })
+    from_toml(literal::decimal(s))
 }
 
 pub(crate) fn default_fn_fits(f: DefaultFn, ty: FieldType) -> bool {
@@ -232,162 +205,28 @@ pub(crate) fn default_fn_fits(f: DefaultFn, ty: FieldType) -> bool {
     )
 }
 
-// Times, durations and UUIDs read as models.toml reads them (`frontend::toml::literal`):
-// the same text gives the same value.
+// Times, durations, UUIDs and decimals read by models.toml's own functions
+// (`frontend::toml::literal`): the same text gives the same value, and the same errors.
 
-fn time(t: toml_datetime::Time) -> Time {
-    Time {
-        hour: t.hour,
-        minute: t.minute,
-        second: t.second.unwrap_or(0).min(59),
-        nanosecond: t.nanosecond.unwrap_or(0),
-    }
+use crate::frontend::toml::literal::{self, time, to_utc};
+
+/// models.toml's problem, whose help is always given for these.
+fn from_toml<T>(r: Result<T, (String, Option<String>)>) -> Result<T, Problem> {
+    r.map_err(|(message, help)| (message, help.unwrap_or_default()))
 }
 
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
-/// Applies a UTC offset (in minutes) to a local date and time.
-fn to_utc(mut d: Date, t: Time, offset_minutes: i64) -> DateTime {
-    let mut minutes = i64::from(t.hour) * 60 + i64::from(t.minute) - offset_minutes;
-    let day_shift = minutes.div_euclid(1440);
-    minutes = minutes.rem_euclid(1440);
-    for _ in 0..day_shift {
-        if d.day < days_in_month(d.year, d.month) {
-            d.day += 1;
-        } else if d.month < 12 {
-            d.month += 1;
-            d.day = 1;
-        } else {
-            d.year = d.year.saturating_add(1);
-            d.month = 1;
-            d.day = 1;
-        }
-    }
-    for _ in day_shift..0 {
-        if d.day > 1 {
-            d.day -= 1;
-        } else if d.month > 1 {
-            d.month -= 1;
-            d.day = days_in_month(d.year, d.month);
-        } else {
-            d.year = d.year.saturating_sub(1).max(1);
-            d.month = 12;
-            d.day = 31;
-        }
-    }
-    DateTime {
-        date: d,
-        time: Time {
-            hour: (minutes / 60) as u8,
-            minute: (minutes % 60) as u8,
-            ..t
-        },
-    }
-}
-
-/// An ISO 8601 duration (`PnW`, `PnDTnHnMnS`, fractional seconds) in microseconds. Years
-/// and months have no fixed length and are refused.
 fn duration(s: &str) -> Result<i64, Problem> {
-    let bad = || {
-        (
-            format!("`{s}` is not an ISO 8601 duration"),
-            "write e.g. \"PT40H\", \"P1DT2H30M\", \"PT0.5S\" or \"-PT1H\"".to_string(),
-        )
-    };
-    let (negative, rest) = match s.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, s),
-    };
-    let rest = rest.strip_prefix('P').ok_or_else(bad)?;
-    let mut micros: i128 = 0;
-    let mut in_time = false;
-    let mut number = String::new();
-    let mut any = false;
-    for c in rest.chars() {
-        match c {
-            'T' if !in_time && number.is_empty() => in_time = true,
-            '0'..='9' | '.' | ',' => number.push(if c == ',' { '.' } else { c }),
-            _ => {
-                let unit: i128 = match (c, in_time) {
-                    _ if number.is_empty() => return Err(bad()),
-                    ('W', false) => 7 * 86_400_000_000,
-                    ('D', false) => 86_400_000_000,
-                    ('H', true) => 3_600_000_000,
-                    ('M', true) => 60_000_000,
-                    ('S', true) => 1_000_000,
-                    ('Y' | 'M', false) => {
-                        return Err((
-                            "years and months have no fixed length".into(),
-                            "write the duration in weeks, days, hours, minutes and seconds".into(),
-                        ));
-                    }
-                    _ => return Err(bad()),
-                };
-                let (int, frac) = number.split_once('.').unwrap_or((&number, ""));
-                if int.is_empty() && frac.is_empty() {
-                    return Err(bad());
-                }
-                let whole: i128 = if int.is_empty() {
-                    0
-                } else {
-                    int.parse().map_err(|_| bad())?
-                };
-                let mut part = whole.checked_mul(unit).ok_or_else(bad)?;
-                if !frac.is_empty() {
-                    let digits = frac.len().min(12);
-                    let f: i128 = frac
-                        .get(..digits)
-                        .unwrap_or("0")
-                        .parse()
-                        .map_err(|_| bad())?;
-                    part += f * unit / 10i128.pow(digits as u32);
-                }
-                micros = micros.checked_add(part).ok_or_else(bad)?;
-                number.clear();
-                any = true;
-            }
-        }
-    }
-    if !number.is_empty() || !any {
-        return Err(bad());
-    }
-    let micros = if negative { -micros } else { micros };
-    i64::try_from(micros).map_err(|_| {
-        (
-            "the duration is too long to store".into(),
-            "durations are stored in microseconds: keep it under 292,000 years".into(),
-        )
-    })
+    from_toml(literal::duration(s))
 }
 
-/// A UUID in hyphenated or plain 32-hex-digit form.
 fn uuid(s: &str) -> Result<u128, Problem> {
-    let bare = s.trim_matches(|c| c == '{' || c == '}');
-    let hex: String = bare.chars().filter(|&c| c != '-').collect();
-    let shape_ok = hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit());
-    let hyphens_ok = !s.contains('-') || bare.split('-').map(str::len).eq([8, 4, 4, 4, 12]);
-    let bad = || {
-        (
-            format!("`{s}` is not a UUID"),
-            "write 32 hex digits, optionally as 8-4-4-4-12 groups".to_string(),
-        )
-    };
-    if !shape_ok || !hyphens_ok {
-        return Err(bad());
-    }
-    u128::from_str_radix(&hex, 16).map_err(|_| bad())
+    from_toml(literal::uuid(s))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::Time;
 
     #[test]
     fn durations_read_as_models_toml_reads_them() {

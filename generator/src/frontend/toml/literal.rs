@@ -286,7 +286,7 @@ fn date(d: toml_datetime::Date) -> Result<Date, Problem> {
     })
 }
 
-fn time(t: toml_datetime::Time) -> Time {
+pub(crate) fn time(t: toml_datetime::Time) -> Time {
     Time {
         hour: t.hour,
         minute: t.minute,
@@ -305,7 +305,7 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 }
 
 /// Applies a UTC offset (in minutes) to a local date and time.
-fn to_utc(mut d: Date, t: Time, offset_minutes: i64) -> DateTime {
+pub(crate) fn to_utc(mut d: Date, t: Time, offset_minutes: i64) -> DateTime {
     let mut minutes = i64::from(t.hour) * 60 + i64::from(t.minute) - offset_minutes;
     let mut day_shift = 0i64;
     while minutes < 0 {
@@ -351,7 +351,7 @@ fn to_utc(mut d: Date, t: Time, offset_minutes: i64) -> DateTime {
 }
 
 /// Canonical decimal text: optional `-`, digits, optional `.digits`.
-fn decimal(s: &str) -> Result<String, Problem> {
+pub(crate) fn decimal(s: &str) -> Result<String, Problem> {
     let t = s.trim();
     let (sign, digits) = match t.strip_prefix('-') {
         Some(rest) => ("-", rest),
@@ -462,7 +462,7 @@ pub(crate) fn duration(s: &str) -> Result<i64, Problem> {
 }
 
 /// A UUID in hyphenated or plain 32-hex-digit form.
-fn uuid(s: &str) -> Result<u128, Problem> {
+pub(crate) fn uuid(s: &str) -> Result<u128, Problem> {
     let hex: String = s
         .trim_matches(|c| c == '{' || c == '}')
         .chars()

@@ -6,7 +6,7 @@
 
 mod field;
 mod inherit;
-mod literal;
+pub(crate) mod literal;
 mod meta;
 pub mod migration;
 mod reader;
