@@ -556,7 +556,7 @@ error: could not generate the Rust due to 1 previous error; nothing was written
   |
   = help: add "mysql" to [project] dialects, so the models are checked for what it can express
 
-error: could not generate the Rust due to 1 previous error; nothing was written
+error: could not compile the models due to 1 previous error
 "#,
         ),
     ];
@@ -569,6 +569,12 @@ error: could not generate the Rust due to 1 previous error; nothing was written
         let stderr = failed(&modelc(&dir, &["generate", "rust", "--out", "models.rs"]));
         assert!(!dir.join("models.rs").exists());
         assert_eq!(stderr, expected, "{settings}");
+        // A dialect the models are not checked for is a mistake of the models file:
+        // `modelc check` reports it as well.
+        if settings.contains("dialect = \"mysql\"") {
+            let stderr = failed(&modelc(&dir, &["check"]));
+            assert_eq!(stderr, expected, "modelc check, {settings}");
+        }
     }
 }
 

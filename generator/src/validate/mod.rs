@@ -14,7 +14,7 @@ mod relations;
 
 use std::fmt;
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{Field, Model, ModelKind, Schema};
 
 /// Validates `schema`, resolving its relations in place. Returns true if it has no errors
@@ -22,6 +22,7 @@ use crate::ir::{Field, Model, ModelKind, Schema};
 pub fn validate(schema: &mut Schema, diags: &mut Diagnostics) -> bool {
     relations::resolve(schema, diags);
     let schema: &Schema = schema;
+    generated_dialect(schema, diags);
     // One pass over the models, each checked while its fields are in cache.
     let mut names = names::begin(schema, diags);
     let mut reverse = relations::ReverseNames::default();
@@ -67,5 +68,30 @@ pub(crate) fn is_identifier(s: &str) -> bool {
     match chars.next() {
         Some(c) if c == '_' || c.is_alphabetic() => chars.all(|c| c == '_' || c.is_alphanumeric()),
         _ => false,
+    }
+}
+
+/// `[generate.rust] dialect` is one the models are checked for: `modelc check` says so, not
+/// only the generation.
+fn generated_dialect(schema: &Schema, diags: &mut Diagnostics) {
+    let Some((dialect, span)) = schema
+        .project
+        .generate_rust
+        .as_ref()
+        .and_then(|g| g.dialect)
+    else {
+        return;
+    };
+    if !schema.project.dialects.contains(&dialect) {
+        diags.push(
+            Diagnostic::error(format!(
+                "the generated code is for {dialect}, which is not among [project] dialects"
+            ))
+            .at(span)
+            .label("this dialect")
+            .help(format!(
+                "add \"{dialect}\" to [project] dialects, so the models are checked for what it can express"
+            )),
+        );
     }
 }
