@@ -59,6 +59,9 @@ pub(crate) struct FieldDecl {
     /// `choices = Enum`: the enum's name as written.
     pub choices: Option<(Name, Tokens)>,
     pub rust: RustType,
+    /// Written without `#[model(...)]`: in a struct that `extends` an abstract base, a field
+    /// of the base's name is the struct's place for the inherited column.
+    pub plain: bool,
 }
 
 /// Whether option `key` means something on a field of type `ty`.
@@ -306,6 +309,7 @@ impl Cx<'_> {
             field,
             choices,
             rust,
+            plain: !f.attrs.iter().any(|a| a.path().is_ident("model")),
         })
     }
 

@@ -223,7 +223,11 @@ pub fn parse(
     let mut keys = Vec::new();
     let mut raws = Vec::new();
     let mut implicit_ids = Vec::new();
-    for mut m in models {
+    let inherited = inherited_names(&models);
+    for (mut m, inherited) in models.into_iter().zip(inherited) {
+        // The struct's places for the columns it inherits: the base declares them.
+        m.fields
+            .retain(|d| !(d.plain && inherited.iter().any(|n| *n == d.field.name.text)));
         if let Some(id) = m.implicit_id.take() {
             implicit_ids.push((m.name.text.to_string(), id));
         }
@@ -363,6 +367,30 @@ fn resolve_choices(
         enum_name: Some(decl.name.clone()),
         span: name.span,
     })
+}
+
+/// For each model, the names of the fields it inherits from the abstract bases it extends
+/// (through every level), as far as the models read here say.
+fn inherited_names(models: &[ModelDecl]) -> Vec<Vec<String>> {
+    let by_name: HashMap<&str, &ModelDecl> =
+        models.iter().map(|m| (m.name.text.as_str(), m)).collect();
+    models
+        .iter()
+        .map(|m| {
+            let mut names = Vec::new();
+            let mut base = m.extends.as_ref();
+            let mut seen = 0;
+            while let Some(b) = base.and_then(|b| by_name.get(b.text.as_str())) {
+                if !b.meta.is_abstract || seen > models.len() {
+                    break;
+                }
+                names.extend(b.fields.iter().map(|d| d.field.name.text.to_string()));
+                base = b.extends.as_ref();
+                seen += 1;
+            }
+            names
+        })
+        .collect()
 }
 
 /// A struct's `id` field that stands for the implicit key holds the key's Rust type (`i64`
