@@ -69,7 +69,8 @@ struct Loaded {
     dialect: DialectName,
     /// Every file read, and its modification time then.
     files: Vec<(PathBuf, Option<SystemTime>)>,
-    /// The first derived item of the first source: it reports the problems in no item.
+    /// The first derived item of the project's Rust files: it reports the problems in no
+    /// item.
     first_item: Option<String>,
 }
 
@@ -126,6 +127,7 @@ fn load(models: Option<&Path>, file: Option<&Path>) -> Loaded {
         }
         (None, None) => compile_str("models.toml (implied by #[derive(Model)])", ""),
     };
+    let first_item = first_derived(&compilation);
     proc_macro2::fallback::unforce();
     let mut files: Vec<(PathBuf, Option<SystemTime>)> = Vec::new();
     for id in compilation.sources.ids() {
@@ -143,16 +145,46 @@ fn load(models: Option<&Path>, file: Option<&Path>) -> Loaded {
         .and_then(|s| s.project.generate_rust.as_ref())
         .and_then(|g| g.dialect.as_ref().map(|d| d.0))
         .unwrap_or(DialectName::Sqlite);
-    let first_item = compilation
-        .schema
-        .as_ref()
-        .and_then(|s| s.models.iter().map(|m| m.name.text.to_string()).next());
     Loaded {
         compilation,
         dialect,
         files,
         first_item,
     }
+}
+
+/// The name of the first item marked `#[derive(Model)]` or `#[derive(Choices)]` in the
+/// project's Rust files, in the order read: the item that reports the problems that are in
+/// no item. Read from the files, as the project may not compile.
+fn first_derived(c: &Compilation) -> Option<String> {
+    let derives = |attrs: &[syn::Attribute]| {
+        attrs
+            .iter()
+            .filter(|a| a.path().is_ident("derive"))
+            .any(|a| {
+                a.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                )
+                .is_ok_and(|paths| {
+                    paths.iter().any(|p| {
+                        p.segments
+                            .last()
+                            .is_some_and(|s| s.ident == "Model" || s.ident == "Choices")
+                    })
+                })
+            })
+    };
+    c.sources
+        .ids()
+        .map(|id| c.sources.file(id))
+        .filter(|f| f.path.ends_with(".rs"))
+        .filter_map(|f| syn::parse_file(&f.text).ok())
+        .flat_map(|file| file.items)
+        .find_map(|item| match item {
+            syn::Item::Struct(s) if derives(&s.attrs) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) if derives(&e.attrs) => Some(e.ident.to_string()),
+            _ => None,
+        })
 }
 
 /// Forgets the projects compiled so far, as a new compilation of a crate starts without
@@ -298,7 +330,7 @@ fn expand_in(item: &syn::Item, site: &Site, loaded: &Loaded) -> Expansion {
 fn project_errors(loaded: &Loaded, name: &str, site: &Site) -> Expansion {
     let c = &loaded.compilation;
     let mut out = Expansion::default();
-    let first = loaded.first_item.as_deref() == Some(name) || loaded.first_item.is_none();
+    let first = loaded.first_item.as_deref().is_none_or(|f| f == name);
     for d in c.diagnostics.iter().filter(|d| d.is_error()) {
         let Some(span) = d.span else {
             if first {

@@ -133,16 +133,7 @@ fn derived_storefront_gives_the_same_migrations() {
         ]
     );
     assert_eq!(got.len(), want.len());
-    for ((pa, a), (pb, b)) in want.iter().zip(&got) {
-        assert_eq!(pa, pb);
-        assert!(
-            a == b,
-            "{} differs:\n--- models.toml\n{}\n--- derived\n{}",
-            pa.display(),
-            String::from_utf8_lossy(a),
-            String::from_utf8_lossy(b)
-        );
-    }
+    same_files(&want, &got);
     // And the derived models agree with the migrations the TOML made.
     let mut loaded = load(&storefront_derived(), &a.0);
     let again = makemigrations(
@@ -317,16 +308,7 @@ fn derived_options_give_the_same_migrations() {
     let got = make_initial(&derived_path, &b.0);
     assert_eq!(want.len(), 7);
     assert_eq!(got.len(), want.len());
-    for ((pa, a), (pb, b)) in want.iter().zip(&got) {
-        assert_eq!(pa, pb);
-        assert!(
-            a == b,
-            "{} differs:\n--- models.toml\n{}\n--- derived\n{}",
-            pa.display(),
-            String::from_utf8_lossy(a),
-            String::from_utf8_lossy(b)
-        );
-    }
+    same_files(&want, &got);
 }
 
 /// Compiles one bad Rust file as the only source of a models file beside it.
@@ -547,4 +529,20 @@ fn cli_reports_a_bad_attribute_with_file_line_and_column() {
         stderr.contains("= help: did you mean `protect`?"),
         "{stderr}"
     );
+}
+
+/// The migration files made from models.toml (`want`) and from the structs (`got`) are the
+/// same files, byte for byte.
+fn same_files(want: &[(PathBuf, Vec<u8>)], got: &[(PathBuf, Vec<u8>)]) {
+    assert_eq!(got.len(), want.len());
+    for ((pa, a), (pb, b)) in want.iter().zip(got) {
+        assert_eq!(pa, pb);
+        assert!(
+            a == b,
+            "{} differs:\n--- models.toml\n{}\n--- derived\n{}",
+            pa.display(),
+            String::from_utf8_lossy(a),
+            String::from_utf8_lossy(b)
+        );
+    }
 }
